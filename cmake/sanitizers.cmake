@@ -1,0 +1,14 @@
+# NEWT_SANITIZER selects ASan+UBSan ("address") or TSan ("thread") for everything in the
+# hosted build. The kernel code knows through NEWT_ASAN / NEWT_TSAN and annotates its own
+# allocators and context switches.
+if(NEWT_SANITIZER STREQUAL "address")
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+  add_compile_definitions(NEWT_ASAN=1)
+elseif(NEWT_SANITIZER STREQUAL "thread")
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+  add_compile_definitions(NEWT_TSAN=1)
+elseif(NOT NEWT_SANITIZER STREQUAL "")
+  message(FATAL_ERROR "Unknown NEWT_SANITIZER '${NEWT_SANITIZER}'")
+endif()

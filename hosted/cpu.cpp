@@ -1,0 +1,70 @@
+// hal CPU functions for the hosted backend: CPUs are POSIX threads.
+#include <pthread.h>
+#include <signal.h>
+
+#include "../kernel/hal/cpu.h"
+#include "../kernel/hal/interrupts.h"
+#include "host_cpu.h"
+#include "interrupts.h"
+
+namespace hosted {
+namespace {
+
+HostCpu cpus[hal::max_cpus];
+thread_local HostCpu* current = nullptr;
+unsigned configured_cpus = 1;
+
+}  // namespace
+
+int kick_signal() { return SIGUSR2; }
+
+HostCpu* this_host_cpu() { return current; }
+HostCpu& host_cpu(unsigned index) { return cpus[index]; }
+
+void set_cpu_count(unsigned count) { configured_cpus = count; }
+
+void bind_this_thread(HostCpu& cpu) { current = &cpu; }
+
+void post_interrupt(unsigned index, std::uint32_t bits) {
+    HostCpu& cpu = cpus[index];
+    cpu.pending.fetch_or(bits);
+    if (cpu.started.load()) pthread_kill(cpu.thread, kick_signal());
+}
+
+}  // namespace hosted
+
+namespace hal {
+
+unsigned cpu_count() { return hosted::configured_cpus; }
+
+unsigned current_cpu() {
+    hosted::HostCpu* cpu = hosted::current;
+    return cpu ? cpu->index : 0;
+}
+
+void cpu_relax() { __builtin_ia32_pause(); }
+
+void halt_until_interrupt() {
+    hosted::HostCpu* cpu = hosted::this_host_cpu();
+    sigset_t kick, previous;
+    sigemptyset(&kick);
+    sigaddset(&kick, hosted::kick_signal());
+    pthread_sigmask(SIG_BLOCK, &kick, &previous);
+    // With the kick blocked, nothing can slip in between this check and the wait.
+    if (cpu->pending.load() == 0 && !hosted::machine_stopping()) {
+        sigset_t wait_mask = previous;
+        sigdelset(&wait_mask, hosted::kick_signal());
+        sigsuspend(&wait_mask);  // the handler records what arrived (interrupts are off)
+    }
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    if (hosted::machine_stopping()) hosted::stop_this_cpu();
+    irq_enable();
+}
+
+void send_ipi(unsigned cpu) { hosted::post_interrupt(cpu, hosted::pending_ipi); }
+
+void start_secondary_cpus() {
+    for (unsigned i = 1; i < hosted::configured_cpus; ++i) hosted::start_cpu_thread(i);
+}
+
+}  // namespace hal

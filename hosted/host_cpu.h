@@ -1,0 +1,62 @@
+// The hosted machine's CPUs: one POSIX thread each, with a virtual interrupt flag, pending
+// interrupt bits, a one-shot POSIX timer, and the host context it returns to at power-off.
+#pragma once
+
+#include <pthread.h>
+#include <time.h>
+
+#include <atomic>
+#include <cstdint>
+
+#include "../kernel/hal/backend.h"
+#include "../kernel/hal/boot.h"
+
+namespace hosted {
+
+// Bits of HostCpu::pending.
+enum PendingInterrupt : std::uint32_t {
+    pending_timer = 1u << 0,
+    pending_ipi = 1u << 1,
+    pending_device = 1u << 2,
+};
+
+struct HostCpu {
+    unsigned index = 0;
+    pthread_t thread {};
+    int tid = 0;
+    std::atomic<bool> irq_enabled {false};
+    std::atomic<std::uint32_t> pending {0};
+    std::atomic<std::uint64_t> timer_deadline {0};  // monotonic_ns; 0 = disarmed
+    timer_t timer {};
+    bool timer_created = false;
+    hal::Context host_context;   // the pthread's own stack: where power-off returns to
+    hal::Context boot_context;   // the stack kernel_main / kernel_secondary_main run on
+    void* boot_stack = nullptr;
+    bool created = false;                // its pthread exists (guarded by the machine's thread lock)
+    std::atomic<bool> started {false};   // it can take kicks
+};
+
+// The signal that kicks a CPU thread: IPIs, device interrupts and its timer.
+int kick_signal();
+
+// The CPU the calling host thread runs, or nullptr for other host threads.
+HostCpu* this_host_cpu();
+HostCpu& host_cpu(unsigned index);
+
+// Marks interrupt bits pending on `cpu` and kicks its thread.
+void post_interrupt(unsigned cpu, std::uint32_t bits);
+
+// Machine lifetime (machine.cpp).
+void start_cpu_thread(unsigned index);
+bool machine_stopping();
+[[noreturn]] void stop_this_cpu();
+
+void capture_host_context(hal::Context& context);
+
+// Timer support (timer.cpp).
+void create_cpu_timer(HostCpu& cpu);
+void delete_cpu_timer(HostCpu& cpu);
+// In the kick handler: turns an expired deadline into pending_timer.
+void note_timer_expiry(HostCpu& cpu);
+
+}  // namespace hosted

@@ -1,0 +1,234 @@
+// The hosted machine's lifetime: RAM, devices, CPU threads, and power-off.
+//
+// Power-off: whoever stops the machine (the kernel through hal::poweroff, a SIGTERM, Ctrl-A x)
+// sets `stopping` and kicks every CPU. Each CPU thread, wherever its kernel code is, switches
+// back to its own pthread stack (the host context saved when it started) and returns; the
+// thread that called start_machine joins them in wait_for_poweroff.
+#include "machine.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "../kernel/hal/context.h"
+#include "../kernel/hal/debug.h"
+#include "../kernel/hal/physmem.h"
+#include "host_cpu.h"
+#include "interrupts.h"
+#include "models/uart16550_model.h"
+#include "physmem.h"
+#include "terminal.h"
+
+namespace hosted {
+
+void set_cpu_count(unsigned count);     // cpu.cpp
+void bind_this_thread(HostCpu& cpu);    // cpu.cpp
+
+namespace {
+
+constexpr std::size_t boot_stack_size = 1u << 20;
+constexpr std::uint16_t com1_base = 0x3f8;
+constexpr unsigned com1_irq = 4;
+
+hal::BootInfo boot_info;
+std::string command_line;
+unsigned machine_cpus = 1;
+bool handle_signals = false;
+std::atomic<bool> stopping {false};
+std::atomic<int> exit_status {0};
+int poweroff_event = -1;
+pthread_mutex_t threads_lock = PTHREAD_MUTEX_INITIALIZER;  // CPU thread creation vs. join
+Uart16550Model* com1 = nullptr;
+
+void cpu_entry(void* argument) {
+    auto& cpu = *static_cast<HostCpu*>(argument);
+    if (cpu.index == 0) kernel_main(boot_info);
+    kernel_secondary_main(cpu.index);
+}
+
+void* cpu_thread_main(void* argument) {
+    auto& cpu = *static_cast<HostCpu*>(argument);
+    bind_this_thread(cpu);
+    cpu.tid = static_cast<int>(gettid());
+    sigset_t kick;
+    sigemptyset(&kick);
+    sigaddset(&kick, kick_signal());
+    pthread_sigmask(SIG_UNBLOCK, &kick, nullptr);
+    create_cpu_timer(cpu);
+    capture_host_context(cpu.host_context);
+    cpu.boot_stack = mmap(nullptr, boot_stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (cpu.boot_stack == MAP_FAILED) {
+        perror("newt: CPU stack");
+        std::exit(1);
+    }
+    hal::context_init(cpu.boot_context, cpu.boot_stack, boot_stack_size, cpu_entry, &cpu);
+    cpu.started.store(true);
+    if (!stopping.load()) hal::switch_context(cpu.host_context, cpu.boot_context);
+    // Power-off lands here.
+    delete_cpu_timer(cpu);
+    return nullptr;
+}
+
+// Ctrl-A x quits, Ctrl-A Ctrl-A sends one Ctrl-A, Ctrl-A h prints help (as QEMU's -nographic).
+bool console_escape(char byte) {
+    static bool after_prefix = false;
+    if (!after_prefix) {
+        if (byte != 0x01) return true;
+        after_prefix = true;
+        return false;
+    }
+    after_prefix = false;
+    if (byte == 'x' || byte == 'X') {
+        static const char message[] = "\r\nnewt: Ctrl-A x: powering off\r\n";
+        hal::early_console_write(message, sizeof message - 1);
+        request_poweroff(0);
+        return false;
+    }
+    if (byte == 'h') {
+        static const char help[] = "\r\nC-a x  power off Newt\r\nC-a C-a  send C-a\r\nC-a h  this help\r\n";
+        hal::early_console_write(help, sizeof help - 1);
+        return false;
+    }
+    return byte == 0x01;
+}
+
+}  // namespace
+
+bool machine_stopping() { return stopping.load(); }
+
+void stop_this_cpu() {
+    HostCpu* cpu = this_host_cpu();
+    hal::Context abandoned;
+    hal::switch_context(abandoned, cpu->host_context);
+    __builtin_unreachable();
+}
+
+void start_cpu_thread(unsigned index) {
+    pthread_mutex_lock(&threads_lock);
+    HostCpu& cpu = host_cpu(index);
+    cpu.index = index;
+    if (!stopping.load()) {
+        cpu.created = true;
+        pthread_attr_t attributes;
+        pthread_attr_init(&attributes);
+        pthread_attr_setstacksize(&attributes, 1u << 20);
+        if (pthread_create(&cpu.thread, &attributes, cpu_thread_main, &cpu) != 0) {
+            perror("newt: starting a CPU thread");
+            std::exit(1);
+        }
+        pthread_attr_destroy(&attributes);
+    }
+    pthread_mutex_unlock(&threads_lock);
+}
+
+void start_machine(const MachineConfig& config) {
+    machine_cpus = config.cpus;
+    handle_signals = config.handle_termination_signals;
+    if (handle_signals) {
+        // Every thread started from here on inherits the block; wait_for_poweroff reads them.
+        sigset_t termination;
+        sigemptyset(&termination);
+        sigaddset(&termination, SIGINT);
+        sigaddset(&termination, SIGTERM);
+        sigaddset(&termination, SIGHUP);
+        pthread_sigmask(SIG_BLOCK, &termination, nullptr);
+    }
+    install_interrupt_handler();
+    create_physical_memory(config.memory_bytes);
+    set_cpu_count(config.cpus);
+
+    command_line = config.command_line;
+    boot_info.command_line = command_line.c_str();
+    boot_info.memory_map[0] = {hal::page_size, physical_memory_size() - hal::page_size, hal::MemoryType::usable};
+    boot_info.memory_range_count = 1;
+    boot_info.cpu_count = config.cpus;
+    poweroff_event = eventfd(0, EFD_CLOEXEC);
+
+    com1 = new Uart16550Model(com1_irq, STDOUT_FILENO);
+    attach_io_device(com1_base, 8, *com1);
+    if (config.console_input) {
+        enter_raw_terminal();
+        com1->start_input_thread(STDIN_FILENO, console_escape);
+    }
+    start_cpu_thread(0);
+}
+
+void request_poweroff(int status) {
+    if (stopping.exchange(true)) return;  // the first request decides the status
+    exit_status.store(status);
+    std::uint64_t one = 1;
+    while (write(poweroff_event, &one, sizeof one) < 0 && errno == EINTR) {
+    }
+    for (unsigned i = 0; i < machine_cpus; ++i) post_interrupt(i, 0);
+}
+
+int wait_for_poweroff() {
+    int signals = -1;
+    if (handle_signals) {
+        sigset_t termination;
+        sigemptyset(&termination);
+        sigaddset(&termination, SIGINT);
+        sigaddset(&termination, SIGTERM);
+        sigaddset(&termination, SIGHUP);
+        signals = signalfd(-1, &termination, SFD_CLOEXEC);
+    }
+    for (;;) {
+        pollfd fds[2] = {{poweroff_event, POLLIN, 0}, {signals, POLLIN, 0}};
+        if (poll(fds, signals >= 0 ? 2 : 1, -1) < 0) continue;
+        if (fds[0].revents) break;
+        if (signals >= 0 && fds[1].revents) {
+            signalfd_siginfo info {};
+            if (read(signals, &info, sizeof info) == sizeof info) {
+                char message[96];
+                int length = std::snprintf(message, sizeof message, "\r\nnewt: %s received, powering off\r\n",
+                                           strsignal(static_cast<int>(info.ssi_signo)));
+                hal::early_console_write(message, static_cast<kernel::usize>(length));
+                request_poweroff(0);
+            }
+        }
+    }
+    // Keep kicking until every CPU has left the kernel (a kick may land before a CPU can act).
+    pthread_mutex_lock(&threads_lock);
+    for (unsigned i = 0; i < machine_cpus; ++i) {
+        HostCpu& cpu = host_cpu(i);
+        if (!cpu.created) continue;
+        for (;;) {
+            timespec deadline;
+            clock_gettime(CLOCK_REALTIME, &deadline);
+            deadline.tv_nsec += 10'000'000;
+            if (deadline.tv_nsec >= 1'000'000'000) deadline.tv_sec++, deadline.tv_nsec -= 1'000'000'000;
+            if (pthread_timedjoin_np(cpu.thread, nullptr, &deadline) == 0) break;
+            if (cpu.started.load()) pthread_kill(cpu.thread, kick_signal());
+        }
+    }
+    pthread_mutex_unlock(&threads_lock);
+    if (signals >= 0) close(signals);
+    restore_terminal();
+    return exit_status.load();
+}
+
+void inject_console_input(const char* text) {
+    if (com1) com1->receive(text, std::strlen(text));
+}
+
+}  // namespace hosted
+
+namespace hal {
+
+void poweroff(int status) {
+    hosted::request_poweroff(status);
+    if (hosted::this_host_cpu()) hosted::stop_this_cpu();
+    for (;;) pause();
+}
+
+}  // namespace hal

@@ -1,0 +1,35 @@
+// The hosted machine: physical memory, CPU threads, devices, and power. `newt` and the unit
+// tests both boot Newt through this.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace hosted {
+
+struct MachineConfig {
+    unsigned cpus = 2;
+    std::size_t memory_bytes = 256u << 20;
+    std::string command_line;
+    // Console on the terminal: raw mode and stdin feeding the 16550 model. When false, the
+    // UART still prints to stdout but receives nothing.
+    bool console_input = true;
+    // SIGINT/SIGTERM/SIGHUP power the machine off cleanly (blocked in every thread, read by
+    // wait_for_poweroff). Off for the unit tests.
+    bool handle_termination_signals = true;
+};
+
+// Creates RAM and devices and starts CPU 0 in kernel_main. Returns at once.
+void start_machine(const MachineConfig& config);
+
+// Blocks until the kernel powers off (or a termination signal asks it to), joins every CPU
+// thread, restores the terminal, and returns the exit status.
+int wait_for_poweroff();
+
+// Stops the machine from outside kernel context (a signal, Ctrl-A x, a test).
+void request_poweroff(int status);
+
+// Lines queued for the console input, as if typed (tests).
+void inject_console_input(const char* text);
+
+}  // namespace hosted

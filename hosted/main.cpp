@@ -1,0 +1,50 @@
+// newt: boots the Newt kernel as a Linux process.
+#include <CLI/CLI.hpp>
+
+#include <cctype>
+#include <cstdio>
+#include <string>
+
+#include "../kernel/hal/backend.h"
+#include "machine.h"
+
+namespace {
+
+// "256M", "1G", "65536K", "1048576" -> bytes; 0 when malformed.
+std::size_t parse_size(const std::string& text) {
+    std::size_t digits = 0;
+    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+    if (digits == 0 || digits + 1 < text.size()) return 0;
+    std::size_t value = std::stoull(text.substr(0, digits));
+    char unit = digits < text.size() ? static_cast<char>(std::toupper(static_cast<unsigned char>(text[digits]))) : 'M';
+    switch (unit) {
+    case 'K': return value << 10;
+    case 'M': return value << 20;
+    case 'G': return value << 30;
+    default: return 0;
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app {"Newt, a Unix-like OS, running as a Linux process", "newt"};
+    hosted::MachineConfig config;
+    std::string memory = "256M";
+    std::string display = "none";
+    app.add_option("--smp", config.cpus, "Number of CPUs")->check(CLI::Range(1u, hal::max_cpus));
+    app.add_option("--mem", memory, "RAM size (suffix K, M or G; plain numbers are MiB)")->capture_default_str();
+    app.add_option("--display", display, "Display: none (sdl arrives with the display step)")
+        ->check(CLI::IsMember({"none"}))
+        ->capture_default_str();
+    app.add_option("--append", config.command_line, "Kernel command line (\"loglevel=7 demo=0\")");
+    CLI11_PARSE(app, argc, argv);
+
+    config.memory_bytes = parse_size(memory);
+    if (config.memory_bytes < (16u << 20) || config.memory_bytes > (64ull << 30)) {
+        std::fprintf(stderr, "newt: --mem must be between 16M and 64G (got '%s')\n", memory.c_str());
+        return 2;
+    }
+    hosted::start_machine(config);
+    return hosted::wait_for_poweroff();
+}

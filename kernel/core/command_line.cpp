@@ -1,0 +1,50 @@
+#include "command_line.h"
+
+#include "../lib/string.h"
+
+namespace kernel {
+namespace {
+
+char text_storage[1024];
+
+}  // namespace
+
+void set_command_line(const char* text) { kstd::strlcpy(text_storage, text ? text : "", sizeof text_storage); }
+
+const char* command_line() { return text_storage; }
+
+bool command_line_value(const char* key, char* value, usize size) {
+    usize key_length = kstd::strlen(key);
+    for (const char* word = text_storage; *word;) {
+        while (*word == ' ') ++word;
+        const char* end = word;
+        while (*end && *end != ' ') ++end;
+        if (static_cast<usize>(end - word) >= key_length && kstd::strncmp(word, key, key_length) == 0 &&
+            (word + key_length == end || word[key_length] == '=')) {
+            const char* start = word + key_length + (word + key_length == end ? 0 : 1);
+            usize length = static_cast<usize>(end - start);
+            if (size) {
+                if (length >= size) length = size - 1;
+                kstd::memcpy(value, start, length);
+                value[length] = '\0';
+            }
+            return true;
+        }
+        word = end;
+    }
+    return false;
+}
+
+long command_line_int(const char* key, long fallback) {
+    char value[32];
+    if (!command_line_value(key, value, sizeof value) || !value[0]) return fallback;
+    long result = 0;
+    bool negative = value[0] == '-';
+    for (const char* c = value + (negative ? 1 : 0); *c; ++c) {
+        if (*c < '0' || *c > '9') return fallback;
+        result = result * 10 + (*c - '0');
+    }
+    return negative ? -result : result;
+}
+
+}  // namespace kernel

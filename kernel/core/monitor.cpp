@@ -1,0 +1,175 @@
+// The kernel monitor: a line-oriented prompt on the console until the shell arrives.
+#include "../hal/cpu.h"
+#include "../hal/debug.h"
+#include "../hal/timer.h"
+#include "../lib/format.h"
+#include "../lib/string.h"
+#include "../mm/frame_allocator.h"
+#include "../mm/kmalloc.h"
+#include "../tty/console.h"
+#include "boot.h"
+#include "klog.h"
+#include "scheduler.h"
+
+namespace kernel {
+namespace {
+
+struct Command {
+    const char* name;
+    const char* help;
+    void (*run)();
+};
+
+void print_seconds(u64 ns) {
+    kprintf("%llu.%03llu s", static_cast<unsigned long long>(ns / 1'000'000'000),
+            static_cast<unsigned long long>(ns / 1'000'000 % 1000));
+}
+
+const char* state_name(ThreadState state) {
+    switch (state) {
+    case ThreadState::runnable: return "runnable";
+    case ThreadState::blocked: return "blocked";
+    case ThreadState::dead: return "dead";
+    }
+    return "?";
+}
+
+void command_help();
+
+void command_threads() {
+    kprintf("%5s  %-16s %-9s %3s %4s %12s %9s\n", "TID", "NAME", "STATE", "PRI", "CPU", "RUNTIME(ms)", "SWITCHES");
+    for_each_thread([](const ThreadInfo& info) {
+        const char* state = info.running ? "running" : state_name(info.state);
+        char cpu[8];
+        kstd::format(cpu, sizeof cpu, "%u%s", info.cpu, info.pinned_cpu >= 0 ? "p" : "");
+        kprintf("%5u  %-16s %-9s %3d %4s %12llu %9llu\n", info.id, info.name, state, info.priority, cpu,
+                static_cast<unsigned long long>(info.runtime_ns / 1'000'000),
+                static_cast<unsigned long long>(info.switches));
+    });
+}
+
+void command_mem() {
+    mm::FrameStats frames = mm::frame_stats();
+    kprintf("frames: %zu total, %zu free, %zu used (%zu KiB free); %zu allocations, %zu failed\n",
+            frames.total_frames, frames.free_frames, frames.total_frames - frames.free_frames,
+            frames.free_frames * 4, frames.allocations, frames.failures);
+    HeapStats heap = heap_stats();
+    kprintf("%-14s %8s %8s %8s %12s\n", "CACHE", "OBJSIZE", "SLABS", "IN USE", "ALLOCATIONS");
+    for (const SlabCacheStats& cache : heap.caches)
+        kprintf("%-14s %8zu %8zu %8zu %12zu\n", cache.name, cache.object_size, cache.slabs, cache.in_use,
+                cache.allocations);
+    kprintf("large blocks: %zu in use, %zu KiB; failed allocations: %zu\n", heap.large_in_use, heap.large_bytes / 1024,
+            heap.failures);
+}
+
+void command_uptime() {
+    kprintf("up ");
+    print_seconds(hal::monotonic_ns());
+    kprintf(", %u CPUs\n", hal::cpu_count());
+    for (unsigned c = 0; c < hal::cpu_count(); ++c) {
+        CpuStats stats = cpu_stats(c);
+        kprintf("  cpu%u: busy ", c);
+        print_seconds(stats.busy_ns);
+        kprintf(", idle ");
+        print_seconds(stats.idle_ns);
+        kprintf(", %llu switches, %llu preemptions, %zu queued, running %s\n",
+                static_cast<unsigned long long>(stats.context_switches), static_cast<unsigned long long>(stats.preemptions),
+                stats.runnable, stats.current);
+    }
+}
+
+void command_log() {
+    char chunk[512];
+    usize total = kernel_log_size();
+    for (usize offset = 0; offset < total;) {
+        usize got = read_kernel_log(chunk, sizeof chunk, offset);
+        if (got == 0) break;
+        console_write(chunk, got);
+        offset += got;
+    }
+}
+
+void command_poweroff() {
+    klog_info("monitor: powering off");
+    hal::poweroff(0);
+}
+
+const Command commands[] = {
+    {"help", "list the commands", command_help},
+    {"threads", "list kernel threads", command_threads},
+    {"mem", "physical frames and kernel heap statistics", command_mem},
+    {"uptime", "time since boot and per-CPU load", command_uptime},
+    {"log", "print the kernel log", command_log},
+    {"demo", "run the preemption self-demo again", run_self_demo},
+    {"poweroff", "stop Newt", command_poweroff},
+};
+
+void command_help() {
+    for (const Command& command : commands) kprintf("  %-10s %s\n", command.name, command.help);
+}
+
+// Reads a line with echo, backspace and Ctrl-C/Ctrl-U handling.
+usize read_line(char* line, usize capacity) {
+    static bool last_was_cr = false;
+    usize length = 0;
+    for (;;) {
+        char c = console_read_char();
+        if (c == '\n' && last_was_cr) {  // "\r\n": the '\n' belongs to the Enter already seen
+            last_was_cr = false;
+            continue;
+        }
+        last_was_cr = c == '\r';
+        if (c == '\r' || c == '\n') {
+            console_write("\n", 1);
+            line[length] = '\0';
+            return length;
+        }
+        if (c == 0x7f || c == '\b') {
+            if (length) {
+                --length;
+                console_write("\b \b", 3);
+            }
+        } else if (c == 0x03) {  // Ctrl-C: abandon the line
+            console_write("^C\n", 3);
+            length = 0;
+            line[0] = '\0';
+            return 0;
+        } else if (c == 0x15) {  // Ctrl-U: erase the line
+            while (length) {
+                --length;
+                console_write("\b \b", 3);
+            }
+        } else if (c >= ' ' && c < 0x7f && length + 1 < capacity) {
+            line[length++] = c;
+            console_write(&c, 1);
+        }
+    }
+}
+
+}  // namespace
+
+void run_monitor() {
+    kprintf("Newt kernel monitor. Type 'help' for commands.\n");
+    char line[128];
+    for (;;) {
+        kprintf("newt> ");
+        read_line(line, sizeof line);
+        char* word = line;
+        while (*word == ' ') ++word;
+        char* end = word;
+        while (*end && *end != ' ') ++end;
+        *end = '\0';
+        if (!*word) continue;
+        bool found = false;
+        for (const Command& command : commands) {
+            if (kstd::strcmp(command.name, word) == 0) {
+                command.run();
+                found = true;
+                break;
+            }
+        }
+        if (!found) kprintf("%s: unknown command (try 'help')\n", word);
+    }
+}
+
+}  // namespace kernel
