@@ -144,8 +144,18 @@ std::size_t vformat(char* buffer, std::size_t size, const char* format, va_list 
             if (length == -1) value = static_cast<unsigned short>(value);
             if (length == -2) value = static_cast<unsigned char>(value);
             unsigned base = *f == 'u' ? 10 : *f == 'o' ? 8 : 16;
+            spec.plus = spec.space = false;  // signs are for signed conversions only
             const char* prefix = "";
-            if (spec.alternate && value != 0) prefix = *f == 'x' ? "0x" : *f == 'X' ? "0X" : *f == 'o' ? "0" : "";
+            if (spec.alternate && value != 0 && (*f == 'x' || *f == 'X')) prefix = *f == 'x' ? "0x" : "0X";
+            if (spec.alternate && *f == 'o') {
+                // '#' raises the precision just enough to make the first digit a zero.
+                int digit_count = 0;
+                for (std::uint64_t v = value; v; v /= 8) ++digit_count;
+                if (digit_count >= spec.precision) {
+                    if (value != 0) prefix = "0";
+                    else if (spec.precision == 0) spec.precision = 1;
+                }
+            }
             emit_number(out, spec, value, false, base, *f == 'X', prefix);
             break;
         }
