@@ -4,6 +4,7 @@
 
 #include "../kernel/hal/cpu.h"
 #include "../kernel/hal/interrupts.h"
+#include "../kernel/hal/timer.h"
 #include "host_cpu.h"
 #include "interrupts.h"
 
@@ -23,11 +24,15 @@ HostCpu& host_cpu(unsigned index) { return cpus[index]; }
 
 void set_cpu_count(unsigned count) { configured_cpus = count; }
 
-void bind_this_thread(HostCpu& cpu) { current = &cpu; }
+void bind_this_thread(HostCpu* cpu) { current = cpu; }
 
 void post_interrupt(unsigned index, std::uint32_t bits) {
     HostCpu& cpu = cpus[index];
-    cpu.pending.fetch_or(bits);
+    std::uint32_t before = cpu.pending.fetch_or(bits);
+    // Bits already pending mean a kick is on its way and not yet consumed: it covers ours.
+    if (bits && (before & bits) == bits) return;
+    // An idle CPU still polling its pending word sees the bits without a signal.
+    if (bits && cpu.polling.load()) return;
     if (cpu.started.load()) pthread_kill(cpu.thread, kick_signal());
 }
 
@@ -50,6 +55,13 @@ void halt_until_interrupt() {
     sigemptyset(&kick);
     sigaddset(&kick, hosted::kick_signal());
     pthread_sigmask(SIG_BLOCK, &kick, &previous);
+    // Poll briefly first: a wake-up that comes soon (a ping-pong between CPUs) then costs
+    // no host signal and no host sleep. Posters skip the signal while `polling` is set; the
+    // re-check after clearing it closes the race with them.
+    kernel::u64 poll_until = monotonic_ns() + hosted::idle_poll_ns;
+    cpu->polling.store(true);
+    while (cpu->pending.load() == 0 && !hosted::machine_stopping() && monotonic_ns() < poll_until) cpu_relax();
+    cpu->polling.store(false);
     // With the kick blocked, nothing can slip in between this check and the wait.
     if (cpu->pending.load() == 0 && !hosted::machine_stopping()) {
         sigset_t wait_mask = previous;

@@ -25,6 +25,7 @@ struct HostCpu {
     pthread_t thread {};
     int tid = 0;
     std::atomic<bool> irq_enabled {false};
+    std::atomic<bool> polling {false};   // idle and spinning on `pending` before sleeping
     std::atomic<std::uint32_t> pending {0};
     std::atomic<std::uint64_t> timer_deadline {0};  // monotonic_ns; 0 = disarmed
     timer_t timer {};
@@ -35,6 +36,9 @@ struct HostCpu {
     bool created = false;                // its pthread exists (guarded by the machine's thread lock)
     std::atomic<bool> started {false};   // it can take kicks
 };
+
+// How long an idle CPU spins on its pending word before it sleeps in the host.
+inline constexpr std::uint64_t idle_poll_ns = 50'000;
 
 // The signal that kicks a CPU thread: IPIs, device interrupts and its timer.
 int kick_signal();

@@ -4,10 +4,11 @@
 // `pending` word and kick its thread with kick_signal(). The signal handler:
 //   - with the flag clear, only records (an expired timer becomes pending_timer); the bits
 //     run when the kernel re-enables interrupts (hal::irq_enable);
-//   - with the flag set, clears it, runs the handlers and kernel_interrupt_exit() right in
-//     the handler, where the kernel may switch threads (as User-Mode Linux does). The
-//     switched-to thread resumes with the host signal mask it needs because the handler is
-//     installed with SA_NODEFER: the kick signal is never blocked by delivery itself.
+//   - with the flag set, clears it, unblocks the kick signal, and runs the handlers and
+//     kernel_interrupt_exit() right in the handler, where the kernel may switch threads (as
+//     User-Mode Linux does). Unblocking first restores the host signal mask every kernel
+//     thread expects, whichever thread the switch resumes; a kick arriving meanwhile finds
+//     the flag clear and only records, so handlers nest at most two deep.
 // Under TSan, signal handlers run deferred at interceptor boundaries, where switching
 // fibers is unsafe; there the handler only records, and preemption happens at the next
 // hal::irq_enable (see docs/testing.md).
@@ -60,6 +61,10 @@ void on_kick(int, siginfo_t*, void*) {
     note_timer_expiry(*cpu);
     if (preempt_in_signal_handler && cpu->irq_enabled.load() && cpu->pending.load()) {
         cpu->irq_enabled.store(false);
+        sigset_t kick;
+        sigemptyset(&kick);
+        sigaddset(&kick, kick_signal());
+        pthread_sigmask(SIG_UNBLOCK, &kick, nullptr);
         dispatch_pending_interrupts();
         hal::irq_enable();
     }
@@ -87,7 +92,7 @@ void raise_irq(unsigned line) {
 void install_interrupt_handler() {
     struct sigaction action {};
     action.sa_sigaction = on_kick;
-    action.sa_flags = SA_SIGINFO | SA_NODEFER | SA_RESTART;
+    action.sa_flags = SA_SIGINFO | SA_RESTART;  // the kick stays blocked while we record
     sigemptyset(&action.sa_mask);
     sigaction(kick_signal(), &action, nullptr);
 }

@@ -32,7 +32,7 @@
 namespace hosted {
 
 void set_cpu_count(unsigned count);     // cpu.cpp
-void bind_this_thread(HostCpu& cpu);    // cpu.cpp
+void bind_this_thread(HostCpu* cpu);    // cpu.cpp
 
 namespace {
 
@@ -58,7 +58,7 @@ void cpu_entry(void* argument) {
 
 void* cpu_thread_main(void* argument) {
     auto& cpu = *static_cast<HostCpu*>(argument);
-    bind_this_thread(cpu);
+    bind_this_thread(&cpu);
     cpu.tid = static_cast<int>(gettid());
     sigset_t kick;
     sigemptyset(&kick);
@@ -108,6 +108,12 @@ bool machine_stopping() { return stopping.load(); }
 
 void stop_this_cpu() {
     HostCpu* cpu = this_host_cpu();
+    // No kick may run on this thread again: the host context can be resumed only once.
+    sigset_t kick;
+    sigemptyset(&kick);
+    sigaddset(&kick, kick_signal());
+    pthread_sigmask(SIG_BLOCK, &kick, nullptr);
+    bind_this_thread(nullptr);
     hal::Context abandoned;
     hal::switch_context(abandoned, cpu->host_context);
     __builtin_unreachable();

@@ -38,13 +38,20 @@ bool command_line_value(const char* key, char* value, usize size) {
 long command_line_int(const char* key, long fallback) {
     char value[32];
     if (!command_line_value(key, value, sizeof value) || !value[0]) return fallback;
-    long result = 0;
     bool negative = value[0] == '-';
-    for (const char* c = value + (negative ? 1 : 0); *c; ++c) {
+    const char* digits = value + (negative ? 1 : 0);
+    if (!*digits) return fallback;
+    // Accumulate negatively: the range of long is one larger on that side.
+    long result = 0;
+    constexpr long limit = -0x7fffffffffffffffL - 1;
+    for (const char* c = digits; *c; ++c) {
         if (*c < '0' || *c > '9') return fallback;
-        result = result * 10 + (*c - '0');
+        int digit = *c - '0';
+        if (result < (limit + digit) / 10) return fallback;  // result * 10 - digit < limit
+        result = result * 10 - digit;
     }
-    return negative ? -result : result;
+    if (!negative && result == limit) return fallback;
+    return negative ? result : -result;
 }
 
 }  // namespace kernel

@@ -21,7 +21,8 @@ PhysAddr address_of(usize frame) { return base_address + frame * hal::page_size;
 
 unsigned order_for_bytes(usize bytes) {
     unsigned order = 0;
-    while ((hal::page_size << order) < bytes) ++order;
+    // Past the largest block the exact order no longer matters: allocate_frames rejects it.
+    while (order <= BuddyAllocator::max_order && (hal::page_size << order) < bytes) ++order;
     return order;
 }
 
@@ -38,8 +39,10 @@ Result<void> init_frame_allocator(const hal::BootInfo& boot_info) {
     }
     if (highest == 0) return Errno::enomem;
 
-    base_address = lowest;
-    usize frame_count = (highest - lowest) / hal::page_size;
+    // Frame numbers count from a max-order-aligned address so that a block aligned in frame
+    // numbers is aligned in physical memory too.
+    base_address = align_down<PhysAddr>(lowest, hal::page_size << BuddyAllocator::max_order);
+    usize frame_count = (highest - base_address) / hal::page_size;
     usize metadata_bytes = align_up<usize>(frame_count * sizeof(FrameInfo), hal::page_size);
 
     // Place the metadata at the start of the first usable range that holds it.

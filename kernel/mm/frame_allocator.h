@@ -30,7 +30,7 @@ PhysAddr frame_address(const FrameInfo& info);
 
 FrameStats frame_stats();
 
-// Smallest order whose block holds `bytes`.
+// Smallest order whose block holds `bytes` (max_order + 1 when no block is that large).
 unsigned order_for_bytes(usize bytes);
 
 }  // namespace kernel::mm

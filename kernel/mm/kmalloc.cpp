@@ -163,7 +163,7 @@ private:
     void* slots_[capacity] = {};
     usize next_ = 0;
 };
-Quarantine quarantine;
+[[maybe_unused]] Quarantine quarantine;
 
 }  // namespace
 

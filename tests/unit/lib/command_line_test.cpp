@@ -108,12 +108,12 @@ TEST_F(CommandLine, Integers) {
 //  - a lone "-" is accepted and parsed as 0 instead of being malformed;
 //  - a number too large for long overflows a signed long (undefined behaviour; UBSan aborts)
 //    instead of being treated as malformed.
-TEST_F(CommandLine, DISABLED_LoneMinusIsMalformed) {
+TEST_F(CommandLine, LoneMinusIsMalformed) {
     set_command_line("x=-");
     EXPECT_EQ(command_line_int("x", 99), 99);
 }
 
-TEST_F(CommandLine, DISABLED_OverflowIsMalformed) {
+TEST_F(CommandLine, OverflowIsMalformed) {
     set_command_line("x=99999999999999999999 y=-99999999999999999999");
     EXPECT_EQ(command_line_int("x", 99), 99);
     EXPECT_EQ(command_line_int("y", 99), 99);
