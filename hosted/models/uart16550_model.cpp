@@ -28,7 +28,7 @@ private:
 
 std::uint8_t Uart16550Model::interrupt_identification() const {
     std::uint8_t fifo_bits = (fifo_control_ & 1) ? 0xc0 : 0;
-    if ((interrupt_enable_ & ier_receive) && !receive_fifo_.empty()) return fifo_bits | 0x04;
+    if ((interrupt_enable_ & ier_receive) && !active_fifo().empty()) return fifo_bits | 0x04;
     if ((interrupt_enable_ & ier_transmit) && transmit_interrupt_pending_) return fifo_bits | 0x02;
     return fifo_bits | 0x01;  // no interrupt pending
 }
@@ -43,10 +43,10 @@ std::uint32_t Uart16550Model::io_read(std::uint16_t offset, unsigned) {
     switch (offset) {
     case data:
         if (line_control_ & dlab) return divisor_low_;
-        if (receive_fifo_.empty()) return 0;
+        if (active_fifo().empty()) return 0;
         {
-            std::uint8_t byte = receive_fifo_.front();
-            receive_fifo_.pop_front();
+            std::uint8_t byte = active_fifo().front();
+            active_fifo().pop_front();
             return byte;
         }
     case interrupt_enable: return (line_control_ & dlab) ? divisor_high_ : interrupt_enable_;
@@ -57,7 +57,7 @@ std::uint32_t Uart16550Model::io_read(std::uint16_t offset, unsigned) {
     }
     case line_control: return line_control_;
     case modem_control: return modem_control_;
-    case line_status: return (receive_fifo_.empty() ? 0 : 0x01) | 0x60;  // THR and TSR always empty
+    case line_status: return (active_fifo().empty() ? 0 : 0x01) | 0x60;  // THR and TSR always empty
     case modem_status: return (modem_control_ & loopback) ? ((modem_control_ & 0x0f) << 4) : 0xb0;
     case scratch: return scratch_;
     }
@@ -72,7 +72,7 @@ void Uart16550Model::io_write(std::uint16_t offset, unsigned, std::uint32_t valu
         if (line_control_ & dlab) {
             divisor_low_ = byte;
         } else if (modem_control_ & loopback) {
-            receive_fifo_.push_back(byte);
+            loopback_fifo_.push_back(byte);
         } else {
             while (write(output_fd_, &byte, 1) < 0 && errno == EINTR) {
             }
@@ -85,10 +85,13 @@ void Uart16550Model::io_write(std::uint16_t offset, unsigned, std::uint32_t valu
         break;
     case interrupt_id:
         fifo_control_ = byte;
-        if (byte & 0x02) receive_fifo_.clear();
+        if (byte & 0x02) loopback_fifo_.clear();
         break;
     case line_control: line_control_ = byte; break;
-    case modem_control: modem_control_ = byte & 0x1f; break;
+    case modem_control:
+        modem_control_ = byte & 0x1f;
+        if (!(modem_control_ & loopback)) loopback_fifo_.clear();
+        break;
     case scratch: scratch_ = byte; break;
     default: break;
     }

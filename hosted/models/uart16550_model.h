@@ -35,7 +35,13 @@ private:
     const unsigned irq_line_;
     const int output_fd_;
     pthread_mutex_t lock_ = PTHREAD_MUTEX_INITIALIZER;
-    std::deque<std::uint8_t> receive_fifo_;  // unbounded: the host side never drops typed input
+    // Bytes from the host side of the line. Unbounded: typed or piped input is never dropped,
+    // and a FIFO reset does not discard it (it is still "on the wire").
+    std::deque<std::uint8_t> receive_fifo_;
+    // In loopback mode the line is disconnected and transmitted bytes come back here.
+    std::deque<std::uint8_t> loopback_fifo_;
+    std::deque<std::uint8_t>& active_fifo() { return (modem_control_ & 0x10) ? loopback_fifo_ : receive_fifo_; }
+    const std::deque<std::uint8_t>& active_fifo() const { return (modem_control_ & 0x10) ? loopback_fifo_ : receive_fifo_; }
     std::uint8_t interrupt_enable_ = 0, line_control_ = 0, modem_control_ = 0, scratch_ = 0;
     std::uint8_t divisor_low_ = 1, divisor_high_ = 0, fifo_control_ = 0;
     bool transmit_interrupt_pending_ = false;

@@ -9,6 +9,7 @@
 #include "../tty/console.h"
 #include "boot.h"
 #include "klog.h"
+#include "panic.h"
 #include "scheduler.h"
 
 namespace kernel {
@@ -94,6 +95,8 @@ void command_poweroff() {
     hal::poweroff(0);
 }
 
+void command_panic() { panic("requested from the monitor"); }
+
 const Command commands[] = {
     {"help", "list the commands", command_help},
     {"threads", "list kernel threads", command_threads},
@@ -102,6 +105,7 @@ const Command commands[] = {
     {"log", "print the kernel log", command_log},
     {"demo", "run the preemption self-demo again", run_self_demo},
     {"poweroff", "stop Newt", command_poweroff},
+    {"panic", "crash the kernel on purpose (tests the panic path)", command_panic},
 };
 
 void command_help() {

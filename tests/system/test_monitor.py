@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""System tests: boot the real `newt` binary headless and drive the kernel monitor.
+
+Usage: test_monitor.py PATH_TO_NEWT
+"""
+import os
+import pty
+import re
+import select
+import signal
+import subprocess
+import sys
+import termios
+import time
+import unittest
+
+NEWT = None
+BOOT_TIMEOUT = 30
+
+
+def run_piped(args, commands, timeout=60):
+    """Runs newt with `commands` on a pipe as stdin; returns (status, output)."""
+    proc = subprocess.run([NEWT, "--display", "none"] + args, input=commands.encode(),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+    return proc.returncode, proc.stdout.decode(errors="replace")
+
+
+class PtySession:
+    """newt on a pseudo-terminal, as a user at a terminal would run it."""
+
+    def __init__(self, args):
+        self.master, slave = pty.openpty()
+        self.slave = slave
+        self.before = termios.tcgetattr(slave)
+        self.proc = subprocess.Popen([NEWT, "--display", "none"] + args, stdin=slave, stdout=slave,
+                                     stderr=slave, close_fds=True, start_new_session=True)
+        self.output = b""
+
+    def read_until(self, pattern, timeout=BOOT_TIMEOUT):
+        deadline = time.monotonic() + timeout
+        regex = re.compile(pattern.encode())
+        while not regex.search(self.output):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"timed out waiting for {pattern!r}; output so far:\n"
+                                     + self.output.decode(errors="replace"))
+            ready, _, _ = select.select([self.master], [], [], remaining)
+            if ready:
+                try:
+                    self.output += os.read(self.master, 4096)
+                except OSError:
+                    break
+        return self.output.decode(errors="replace")
+
+    def send(self, text):
+        os.write(self.master, text.encode() if isinstance(text, str) else text)
+
+    def wait(self, timeout=BOOT_TIMEOUT):
+        status = self.proc.wait(timeout=timeout)
+        try:  # drain what is left
+            while select.select([self.master], [], [], 0.1)[0]:
+                self.output += os.read(self.master, 4096)
+        except OSError:
+            pass
+        return status
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.master)
+        os.close(self.slave)
+
+
+class PipedMonitor(unittest.TestCase):
+    def test_boot_log_demo_and_every_monitor_command(self):
+        status, out = run_piped(["--smp", "2", "--mem", "128M"],
+                                "help\nthreads\nmem\nuptime\nlog\nnosuchcommand\npoweroff\n")
+        self.assertEqual(status, 0, out)
+        # Boot log: timestamps with CPU and thread prefixes, memory, CPUs, devices.
+        self.assertRegex(out, r"\[\s+\d+\.\d{6}\] cpu0 boot: Newt \S+ booting on the hosted backend")
+        self.assertRegex(out, r"memory: 127 MiB usable")
+        self.assertRegex(out, r"serial: 16550A at 0x3f8, IRQ 4")
+        self.assertRegex(out, r"cpu1: online")
+        self.assertRegex(out, r"smp: 2 of 2 CPUs online")
+        # Self-demo: two timelines with switches between letters on each CPU.
+        timelines = re.findall(r"cpu(\d)\s+([A-Z]{10,})", out)
+        self.assertEqual(sorted(cpu for cpu, _ in timelines), ["0", "1"], out)
+        for _, line in timelines:
+            self.assertGreater(len(set(line)), 1, f"no preemption in timeline {line}")
+            self.assertGreater(sum(a != b for a, b in zip(line, line[1:])), 3, line)
+        preemptions = int(re.search(r"Timer preemptions during the demo: (\d+)", out).group(1))
+        self.assertGreater(preemptions, 4)
+        # help lists every command.
+        for command in ["help", "threads", "mem", "uptime", "log", "poweroff"]:
+            self.assertRegex(out, rf"\n  {command}\s+\S")
+        # threads: the table with idle threads, the reaper and the monitor's thread.
+        self.assertRegex(out, r"TID\s+NAME\s+STATE")
+        self.assertRegex(out, r"\bidle0\b")
+        self.assertRegex(out, r"\bidle1\b")
+        self.assertRegex(out, r"\breaper\s+blocked")
+        self.assertRegex(out, r"\bmain\s+running")
+        # mem: frame counts add up and the slab caches are listed.
+        frames = re.search(r"frames: (\d+) total, (\d+) free, (\d+) used", out)
+        self.assertIsNotNone(frames, out)
+        total, free, used = map(int, frames.groups())
+        self.assertEqual(total, free + used)
+        self.assertGreater(total, 30000)
+        self.assertRegex(out, r"kmalloc-256\s+256")
+        # uptime: per-CPU lines.
+        self.assertRegex(out, r"up \d+\.\d{3} s, 2 CPUs")
+        self.assertRegex(out, r"cpu1: busy \d+\.\d{3} s, idle")
+        # log repeats the boot log.
+        self.assertGreaterEqual(out.count("smp: 2 of 2 CPUs online"), 2)
+        self.assertIn("nosuchcommand: unknown command", out)
+        self.assertIn("monitor: powering off", out)
+
+    def test_cpu_and_memory_options(self):
+        status, out = run_piped(["--smp", "4", "--mem", "64M", "--append", "demo=0"], "uptime\npoweroff\n")
+        self.assertEqual(status, 0, out)
+        self.assertIn("smp: 4 of 4 CPUs online", out)
+        self.assertIn("memory: 63 MiB usable", out)
+        self.assertIn("command line: 'demo=0'", out)
+        self.assertRegex(out, r"cpu3: busy")
+        self.assertNotIn("Self-demo", out)
+
+        status, out = run_piped(["--smp", "1", "--append", "demo=0"], "poweroff\n")
+        self.assertEqual(status, 0, out)
+        self.assertIn("smp: 1 of 1 CPUs online", out)
+
+    def test_bad_options_are_refused(self):
+        for args in (["--mem", "1K"], ["--mem", "lots"], ["--smp", "0"], ["--smp", "65"], ["--display", "sdl"],
+                     ["--no-such-option"]):
+            status, out = run_piped(args, "", timeout=10)
+            self.assertNotEqual(status, 0, f"{args} was accepted:\n{out}")
+
+
+class TerminalMonitor(unittest.TestCase):
+    def setUp(self):
+        self.session = PtySession(["--smp", "2", "--append", "demo=0"])
+
+    def tearDown(self):
+        self.session.close()
+
+    def assert_terminal_restored(self):
+        self.assertEqual(termios.tcgetattr(self.session.slave), self.session.before)
+
+    def test_raw_terminal_ctrl_c_goes_to_the_guest_and_ctrl_a_x_quits(self):
+        s = self.session
+        s.read_until(r"newt> ")
+        mode = termios.tcgetattr(s.slave)
+        self.assertFalse(mode[3] & termios.ECHO, "terminal not raw: ECHO on")
+        self.assertFalse(mode[3] & termios.ICANON, "terminal not raw: ICANON on")
+        self.assertFalse(mode[3] & termios.ISIG, "terminal not raw: ISIG on")
+        s.send("uptimx\x7fe\r")  # backspace edits the line
+        s.read_until(r"up \d+\.\d{3} s")
+        s.send("threads\x03")  # Ctrl-C abandons the line; newt keeps running
+        s.read_until(r"\^C\r\nnewt> ")
+        self.assertIsNone(s.proc.poll())
+        s.send("\x01x")
+        self.assertEqual(s.wait(), 0, s.output.decode(errors="replace"))
+        self.assertIn(b"Ctrl-A x: powering off", s.output)
+        self.assert_terminal_restored()
+
+    def test_sigterm_powers_off_cleanly(self):
+        s = self.session
+        s.read_until(r"newt> ")
+        s.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(s.wait(), 0)
+        self.assertRegex(s.output.decode(errors="replace"), r"newt: Terminated received, powering off")
+        self.assert_terminal_restored()
+
+    def test_sigint_powers_off_cleanly(self):
+        s = self.session
+        s.read_until(r"newt> ")
+        s.proc.send_signal(signal.SIGINT)
+        self.assertEqual(s.wait(), 0)
+        self.assertRegex(s.output.decode(errors="replace"), r"newt: Interrupt received, powering off")
+        self.assert_terminal_restored()
+
+    def test_panic_prints_a_backtrace_exits_134_and_restores_the_terminal(self):
+        s = self.session
+        s.read_until(r"newt> ")
+        s.send("panic\r")
+        self.assertEqual(s.wait(), 134)
+        out = s.output.decode(errors="replace")
+        self.assertRegex(out, r"KERNEL PANIC on cpu\d \(main\): requested from the monitor")
+        self.assertRegex(out, r"#0 0x[0-9a-f]+ ")
+        self.assertIn("kernel::panic", out)
+        self.assert_terminal_restored()
+
+    def test_poweroff_command_restores_the_terminal(self):
+        s = self.session
+        s.read_until(r"newt> ")
+        s.send("poweroff\r")
+        self.assertEqual(s.wait(), 0)
+        self.assert_terminal_restored()
+
+
+if __name__ == "__main__":
+    NEWT = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
