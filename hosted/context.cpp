@@ -56,6 +56,15 @@ void switch_context(Context& from, Context& to) {
 #endif
 }
 
+void context_adopt_current(Context& context) {
+    // Kernel code runs first on the CPU's boot context, whose stack and fiber the backend made.
+    const Context& boot = hosted::this_host_cpu()->boot_context;
+    context.stack_bottom = boot.stack_bottom;
+    context.stack_size = boot.stack_size;
+    context.tsan_fiber = boot.tsan_fiber;
+    context.owns_tsan_fiber = false;
+}
+
 void context_destroy(Context& context) {
 #if defined(NEWT_TSAN)
     if (context.owns_tsan_fiber) __tsan_destroy_fiber(context.tsan_fiber);

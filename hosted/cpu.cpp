@@ -42,7 +42,7 @@ namespace hal {
 
 unsigned cpu_count() { return hosted::configured_cpus; }
 
-unsigned current_cpu() {
+[[gnu::noinline]] unsigned current_cpu() {
     hosted::HostCpu* cpu = hosted::current;
     return cpu ? cpu->index : 0;
 }

@@ -53,7 +53,9 @@ void post_interrupt(unsigned cpu, std::uint32_t bits);
 // Machine lifetime (machine.cpp).
 void start_cpu_thread(unsigned index);
 bool machine_stopping();
-[[noreturn]] void stop_this_cpu();
+// Does not return. Not declared [[noreturn]]: ASan would then instrument its call sites in
+// signal handlers with __asan_handle_no_return, which misreads the fiber stack there.
+void stop_this_cpu();
 
 void capture_host_context(hal::Context& context);
 

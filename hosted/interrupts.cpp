@@ -56,10 +56,19 @@ void run_device_handlers() {
 void on_kick(int, siginfo_t*, void*) {
     HostCpu* cpu = this_host_cpu();
     if (!cpu) return;
-    int saved_errno = errno;
     if (machine_stopping()) stop_this_cpu();
+    if (!preempt_in_signal_handler || !cpu->irq_enabled.load()) {
+        // Only recording: the interrupted code (perhaps a host call inside the HAL) resumes
+        // on this very thread, so its errno must survive us.
+        int saved_errno = errno;
+        note_timer_expiry(*cpu);
+        errno = saved_errno;
+        return;
+    }
+    // Interrupts are enabled, so the interrupted code is kernel code outside any host call:
+    // it has no errno to keep (and may resume on another CPU thread after a switch).
     note_timer_expiry(*cpu);
-    if (preempt_in_signal_handler && cpu->irq_enabled.load() && cpu->pending.load()) {
+    if (cpu->pending.load()) {
         cpu->irq_enabled.store(false);
         sigset_t kick;
         sigemptyset(&kick);
@@ -68,7 +77,6 @@ void on_kick(int, siginfo_t*, void*) {
         dispatch_pending_interrupts();
         hal::irq_enable();
     }
-    errno = saved_errno;
 }
 
 }  // namespace

@@ -170,11 +170,14 @@ void start_machine(const MachineConfig& config) {
 }
 
 void request_poweroff(int status) {
-    if (stopping.exchange(true)) return;  // the first request decides the status
+    static std::atomic<bool> requested {false};
+    if (requested.exchange(true)) return;  // the first request decides the status
+    // Status and wake-up first: once `stopping` is set, CPUs may leave the kernel at any time.
     exit_status.store(status);
     std::uint64_t one = 1;
     while (write(poweroff_event, &one, sizeof one) < 0 && errno == EINTR) {
     }
+    stopping.store(true);
     for (unsigned i = 0; i < machine_cpus; ++i) post_interrupt(i, 0);
 }
 

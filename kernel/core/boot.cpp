@@ -51,7 +51,7 @@ void set_boot_hook(BootHook hook) { boot_hook = hook; }
 void kernel_main(const hal::BootInfo& boot_info) {
     using namespace kernel;
     set_command_line(boot_info.command_line);
-    set_console_log_level(static_cast<int>(command_line_int("loglevel", static_cast<long>(LogLevel::info))));
+    set_console_log_level(static_cast<int>(command_line_int("loglevel", 7)));
     klog_info("Newt %s booting on the %s backend", version, hal::backend::Traits::name);
     klog_info("command line: '%s'", command_line());
 

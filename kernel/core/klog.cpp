@@ -16,7 +16,7 @@ char ring_storage[ring_capacity];
 // Lock order: log_lock is taken before the console lock.
 Spinlock log_lock;
 LogRing ring(ring_storage, ring_capacity);
-int console_level = static_cast<int>(LogLevel::info);
+int console_level = 7;  // as Linux: messages with a level below it reach the console
 
 const char* const level_tags[] = {"EMERG ", "ALERT ", "CRIT ", "ERROR ", "WARN ", "", "", ""};
 
@@ -42,7 +42,7 @@ void klog(LogLevel level, const char* format, ...) {
 
     log_lock.lock_raw();
     ring.append(line, length);
-    if (static_cast<int>(level) <= console_level) console_write(line, length);
+    if (static_cast<int>(level) < console_level) console_write(line, length);
     log_lock.unlock_raw();
 }
 

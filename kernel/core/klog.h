@@ -1,6 +1,7 @@
 // The kernel log: leveled messages with a timestamp and CPU/thread prefix, kept in a ring
 // buffer (the monitor's `log`, later dmesg) and echoed to the console when their level is
-// at or below the console level (`loglevel=` on the command line, Linux numbering).
+// below the console level (`loglevel=N` on the command line, as Linux: the default 7 shows
+// everything but debug; loglevel=4 shows only errors and worse).
 #pragma once
 
 #include "../lib/types.h"

@@ -141,8 +141,9 @@ void Scheduler::schedule() {
 
     bool requeue = false;
     previous->state_lock_.lock_raw();
-    if (previous->state_ == ThreadState::blocked) previous->off_cpu_queue_ = true;
-    else if (previous->state_ == ThreadState::runnable && previous != cpu.idle_thread) requeue = true;
+    ThreadState state = previous->state_.load(std::memory_order_relaxed);
+    if (state == ThreadState::blocked) previous->off_cpu_queue_ = true;
+    else if (state == ThreadState::runnable && previous != cpu.idle_thread) requeue = true;
     previous->state_lock_.unlock_raw();
 
     cpu.lock.lock_raw();
@@ -188,7 +189,7 @@ void Scheduler::finish_switch() {
     Cpu& cpu = this_cpu();
     Thread* from = cpu.switching_from;
     cpu.switching_from = nullptr;
-    bool from_dead = from->state_ == ThreadState::dead;
+    bool from_dead = from->state_.load(std::memory_order_relaxed) == ThreadState::dead;
     from->on_cpu_.store(false, std::memory_order_release);
     cpu.lock.unlock_raw();
     reprogram(cpu);
@@ -224,17 +225,18 @@ unsigned Scheduler::select_cpu(const Thread& thread) {
 void Scheduler::wake(Thread& thread) {
     hal::IrqState irq = hal::irq_save();
     thread.state_lock_.lock_raw();
-    if (thread.state_ != ThreadState::blocked) {
+    if (thread.state_.load(std::memory_order_relaxed) != ThreadState::blocked) {
         thread.state_lock_.unlock_raw();
         hal::irq_restore(irq);
         return;
     }
-    thread.state_ = ThreadState::runnable;
+    thread.state_.store(ThreadState::runnable, std::memory_order_relaxed);
     bool enqueue = thread.off_cpu_queue_;
     thread.off_cpu_queue_ = false;
     thread.state_lock_.unlock_raw();
     if (!enqueue) {
-        // It has not switched away yet: its schedule() sees it runnable and keeps running.
+        // It has not switched away yet: its schedule() sees it runnable and requeues it
+        // instead of letting it sleep.
         hal::irq_restore(irq);
         return;
     }
@@ -291,7 +293,7 @@ Result<RefPtr<Thread>> Scheduler::spawn(ThreadFunction function, void* argument,
         all_threads.append(*thread);
     }
     // A new thread starts as if it had blocked and switched away; waking it places it.
-    thread->state_ = ThreadState::blocked;
+    thread->state_.store(ThreadState::blocked, std::memory_order_relaxed);
     thread->off_cpu_queue_ = true;
     wake(*thread);
     return reference;
@@ -308,6 +310,7 @@ void Scheduler::init_cpu(unsigned cpu_index) {
     idle->pinned_cpu_ = static_cast<int>(cpu_index);
     idle->cpu_ = cpu_index;
     idle->on_cpu_.store(true, std::memory_order_relaxed);
+    hal::context_adopt_current(idle->context_);
     idle->started_running_ns_ = hal::monotonic_ns();
     cpu.idle_thread = cpu.current = idle;
     cpu.idle.store(true, std::memory_order_relaxed);
@@ -354,7 +357,7 @@ void wake_thread(Thread& thread) { Scheduler::wake(thread); }
 struct ThreadInternals {
     static void set_state(Thread& thread, ThreadState state) {
         thread.state_lock_.lock_raw();
-        thread.state_ = state;
+        thread.state_.store(state, std::memory_order_relaxed);
         thread.state_lock_.unlock_raw();
     }
     static void exit(Thread& thread, int code) {
@@ -381,6 +384,9 @@ void sleep_ns(u64 duration_ns) {
     prepare_to_block();
     add_timer(event);
     Scheduler::schedule();
+    // Woken early (wake_thread) or by the event: either way it must be off the queue before
+    // this stack frame goes.
+    cancel_timer(event);
 }
 
 void exit_thread(int code) {

@@ -33,7 +33,7 @@ public:
     u32 id() const { return id_; }
     const char* name() const { return name_; }
     int priority() const { return priority_; }
-    ThreadState state() const { return state_; }
+    ThreadState state() const { return state_.load(std::memory_order_relaxed); }
     int pinned_cpu() const { return pinned_cpu_; }
     unsigned last_cpu() const { return cpu_; }
     u64 runtime_ns() const { return runtime_ns_; }
@@ -57,10 +57,12 @@ private:
     int pinned_cpu_ = -1;          // -1: any CPU
     unsigned cpu_ = 0;             // CPU whose run queue holds it, or where it last ran
 
-    // Lock order: run queue lock -> state_lock is never taken; state_lock may be held while
-    // taking a run queue lock (wake-up), and a WaitQueue lock before state_lock.
+    // Lock order: a WaitQueue lock may be held while taking state_lock_; state_lock_ is
+    // released before any run queue lock is taken (wake-up and schedule() both do so).
+    // state_ changes only under state_lock_; it is atomic so that lock-free readers (the
+    // monitor, finish_switch checking for death) are well-defined.
     Spinlock state_lock_;
-    ThreadState state_ = ThreadState::runnable;
+    std::atomic<ThreadState> state_ {ThreadState::runnable};
     bool off_cpu_queue_ = false;   // blocked and switched away: a wake-up must enqueue it
     std::atomic<bool> on_cpu_ {false};  // still running on some CPU (until switched away)
 

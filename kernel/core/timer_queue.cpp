@@ -13,6 +13,7 @@ struct CpuTimers {
     // Lock order: a CPU's timer lock is a leaf; callbacks run after it is released.
     Spinlock lock;
     IntrusiveList<TimerEvent, &TimerEvent::node> events;  // sorted by deadline
+    TimerEvent* running = nullptr;  // whose callback runs now (compared, never dereferenced)
 };
 CpuTimers timers[hal::max_cpus];
 
@@ -37,10 +38,16 @@ void add_timer(TimerEvent& event) {
 
 bool cancel_timer(TimerEvent& event) {
     CpuTimers& queue = timers[event.cpu];
-    SpinlockGuard guard(queue.lock);
-    if (!event.node.is_linked()) return false;
-    queue.events.remove(event);
-    return true;
+    for (;;) {
+        SpinlockGuard guard(queue.lock);
+        if (event.node.is_linked()) {
+            queue.events.remove(event);
+            return true;
+        }
+        // Fired already, or firing now: wait until its callback is done with it, so that the
+        // caller may free the event when we return.
+        if (queue.running != &event) return false;
+    }
 }
 
 void run_expired_timers(unsigned cpu, u64 now_ns) {
@@ -53,9 +60,14 @@ void run_expired_timers(unsigned cpu, u64 now_ns) {
             return;
         }
         queue.events.remove(*event);
+        queue.running = event;
         queue.lock.unlock_raw();
-        // The callback may free the event (a woken sleeper returns): don't touch it after.
+        // The callback may end the event's life (a woken sleeper returns): only its address
+        // is used after this.
         event->callback(*event);
+        queue.lock.lock_raw();
+        queue.running = nullptr;
+        queue.lock.unlock_raw();
     }
 }
 

@@ -20,7 +20,8 @@ struct TimerEvent {
 
 // Queues `event` on the current CPU and reprograms its timer if it is now the earliest.
 void add_timer(TimerEvent& event);
-// Removes a pending event; returns false when it already fired (or was never added).
+// Removes a pending event; returns false when it already fired (or was never added). When
+// its callback is running on another CPU, waits for it to finish first.
 bool cancel_timer(TimerEvent& event);
 
 // Scheduler hooks (interrupts disabled): run what expired on this CPU, and the deadline of

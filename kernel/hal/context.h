@@ -13,6 +13,11 @@ using ThreadEntry = void (*)(void* argument);
 void context_init(Context& context, void* stack_base, kernel::usize stack_size, ThreadEntry entry,
                   void* argument);
 
+// Describes, in `context`, the backend-made context the caller runs on (the boot stack that
+// kernel_main / kernel_secondary_main were entered on), so that the kernel can switch away
+// from it and back. The stack stays the backend's.
+void context_adopt_current(Context& context);
+
 // Saves the current execution state into `from` and resumes `to`. Returns when some CPU
 // switches back to `from`. Called with interrupts disabled; they stay disabled.
 void switch_context(Context& from, Context& to);

@@ -7,8 +7,8 @@ namespace kstd {
 void* memcpy(void* destination, const void* source, std::size_t count) {
     auto* d = static_cast<unsigned char*>(destination);
     auto* s = static_cast<const unsigned char*>(source);
-    // Word copies when both are aligned alike; the compiler must not turn this into a call
-    // to ::memcpy (the file is built with -fno-builtin... in freestanding builds).
+    // Word copies when both are aligned alike. The compiler must not turn these loops into
+    // calls to the C library's memcpy (kernel/CMakeLists.txt builds this file so).
     if (((reinterpret_cast<std::uintptr_t>(d) ^ reinterpret_cast<std::uintptr_t>(s)) & 7) == 0) {
         while (count && (reinterpret_cast<std::uintptr_t>(d) & 7)) {
             *d++ = *s++;

@@ -148,6 +148,18 @@ void release(void* pointer) {
 // ASan builds delay reuse of freed blocks so a use-after-free hits poisoned memory.
 class Quarantine {
 public:
+    // Takes every block out (the caller frees them).
+    usize drain(void** out) {
+        SpinlockGuard guard(lock_);
+        usize count = 0;
+        for (void*& slot : slots_) {
+            if (slot) out[count++] = slot;
+            slot = nullptr;
+        }
+        return count;
+    }
+    static constexpr usize capacity = 512;
+
     // Returns the block that leaves the quarantine (to be freed now), or nullptr.
     void* push(void* pointer) {
         SpinlockGuard guard(lock_);
@@ -158,7 +170,6 @@ public:
     }
 
 private:
-    static constexpr usize capacity = 512;
     Spinlock lock_;
     void* slots_[capacity] = {};
     usize next_ = 0;
@@ -171,8 +182,8 @@ void* kmalloc(usize size) {
     if (size == 0) size = 1;
     void* block = nullptr;
     usize with_redzone = size + redzone;
-    if (with_redzone < size) return nullptr;  // overflow
-    if (with_redzone <= largest_class) block = allocate_small(cache_index_for(with_redzone));
+    if (with_redzone < size) block = nullptr;  // overflow: no such block exists
+    else if (with_redzone <= largest_class) block = allocate_small(cache_index_for(with_redzone));
     else block = allocate_large(with_redzone);
     if (!block) {
         failures.fetch_add(1, std::memory_order_relaxed);
@@ -206,6 +217,16 @@ void kfree(void* pointer) {
         if (!pointer) return;
     }
     release(pointer);
+}
+
+void kmalloc_drain_quarantine() {
+    if constexpr (asan_enabled) {
+        static void* blocks[Quarantine::capacity];
+        static Spinlock drain_lock;  // serializes users of `blocks`
+        SpinlockGuard guard(drain_lock);
+        usize count = quarantine.drain(blocks);
+        for (usize i = 0; i < count; ++i) release(blocks[i]);
+    }
 }
 
 HeapStats heap_stats() {

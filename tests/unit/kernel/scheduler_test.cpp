@@ -14,6 +14,7 @@
 #include "kernel/hal/cpu.h"
 #include "kernel/hal/timer.h"
 #include "kernel/mm/frame_allocator.h"
+#include "kernel/mm/kmalloc.h"
 #include "kernel_fixture.h"
 
 using namespace kernel;
@@ -258,6 +259,7 @@ TEST(Scheduler, ExitedThreadsAreReapedAndTheirStacksFreed) {
     run_in_kernel([] {
         // Let earlier tests' threads be reaped first.
         sleep_ns(20'000'000);
+        kmalloc_drain_quarantine();
         usize free_before = mm::frame_stats().free_frames;
         for (int round = 0; round < 10; ++round) {
             RefPtr<Thread> threads[20];
@@ -268,6 +270,7 @@ TEST(Scheduler, ExitedThreadsAreReapedAndTheirStacksFreed) {
         constexpr usize slab_slack = 4;
         usize free_after = 0;
         for (int tries = 0; tries < 100; ++tries) {
+            kmalloc_drain_quarantine();
             free_after = mm::frame_stats().free_frames;
             if (free_after + slab_slack >= free_before) break;
             sleep_ns(1'000'000);
