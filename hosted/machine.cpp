@@ -60,6 +60,9 @@ void* cpu_thread_main(void* argument) {
     auto& cpu = *static_cast<HostCpu*>(argument);
     bind_this_thread(&cpu);
     cpu.tid = static_cast<int>(gettid());
+    char name[16];
+    std::snprintf(name, sizeof name, "newt-cpu%u", cpu.index);
+    pthread_setname_np(pthread_self(), name);  // what gdb's `info threads` shows
     sigset_t kick;
     sigemptyset(&kick);
     sigaddset(&kick, kick_signal());

@@ -122,6 +122,7 @@ void Uart16550Model::start_input_thread(int input_fd, std::function<bool(char)> 
     input_fd_ = input_fd;
     escape_ = std::move(escape);
     pthread_create(&input_thread_, nullptr, input_main, this);
+    pthread_setname_np(input_thread_, "newt-uart-in");
     pthread_detach(input_thread_);
 }
 
