@@ -229,6 +229,12 @@ int wait_for_poweroff() {
     return exit_status.load();
 }
 
+bool poweroff_requested(int* status) {
+    if (!stopping.load()) return false;
+    *status = exit_status.load();
+    return true;
+}
+
 void inject_console_input(const char* text) {
     if (com1) com1->receive(text, std::strlen(text));
 }

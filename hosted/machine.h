@@ -29,6 +29,10 @@ int wait_for_poweroff();
 // Stops the machine from outside kernel context (a signal, Ctrl-A x, a test).
 void request_poweroff(int status);
 
+// Whether the machine is powering off, and with which status (tests that wait on something
+// else use it to notice a kernel panic).
+bool poweroff_requested(int* status);
+
 // Lines queued for the console input, as if typed (tests).
 void inject_console_input(const char* text);
 

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <pthread.h>
 
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <deque>
 
 #include "hosted/machine.h"
@@ -104,7 +108,20 @@ void run_in_kernel(const std::function<void()>& body) {
     Job job {&body};
     pthread_mutex_lock(&jobs_lock);
     jobs.push_back(&job);
-    while (!job.done) pthread_cond_wait(&jobs_changed, &jobs_lock);
+    while (!job.done) {
+        timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_nsec += 50'000'000;
+        if (deadline.tv_nsec >= 1'000'000'000) deadline.tv_sec++, deadline.tv_nsec -= 1'000'000'000;
+        pthread_cond_timedwait(&jobs_changed, &jobs_lock, &deadline);
+        int status = 0;
+        if (!job.done && hosted::poweroff_requested(&status)) {
+            // The kernel stopped under the body (a panic): end the test process like newt would.
+            std::fprintf(stderr, "kernel powered off during the test body (status %d)\n", status);
+            std::fflush(nullptr);
+            _exit(status);
+        }
+    }
     pthread_mutex_unlock(&jobs_lock);
     EXPECT_TRUE(job.spawned) << "the kernel could not start a thread for the test body";
 }

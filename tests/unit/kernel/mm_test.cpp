@@ -1,6 +1,8 @@
 // The buddy allocator on its own, and the frame allocator and kmalloc in a booted kernel.
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
 #include <atomic>
 #include <map>
 #include <random>
@@ -11,6 +13,7 @@
 #include "kernel/hal/physmem.h"
 #include "kernel/mm/buddy.h"
 #include "kernel/mm/frame_allocator.h"
+#include "kernel/mm/heap.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel_fixture.h"
 
@@ -214,5 +217,103 @@ TEST(Kmalloc, StressFromThreadsOnAllCpus) {
         EXPECT_EQ(stress.failed.load(), 0);
     });
 }
+
+}  // namespace
+
+namespace {
+
+struct Tracked : RefCounted<Tracked> {
+    explicit Tracked(int* destroyed, int value) : destroyed(destroyed), value(value) {}
+    ~Tracked() { ++*destroyed; }
+    int* destroyed;
+    int value;
+};
+
+TEST(KernelHeap, OwnPtrDestroysAndFreesItsObjectOnce) {
+    run_in_kernel([] {
+        int destroyed = 0;
+        {
+            OwnPtr<Tracked> owner = make<Tracked>(&destroyed, 7);
+            ASSERT_TRUE(owner);
+            EXPECT_EQ(owner->value, 7);
+            OwnPtr<Tracked> moved = std::move(owner);
+            EXPECT_FALSE(owner);
+            EXPECT_EQ(moved->value, 7);
+            EXPECT_EQ(destroyed, 0);
+            moved.reset(make<Tracked>(&destroyed, 8).leak());
+            EXPECT_EQ(destroyed, 1);
+            EXPECT_EQ(moved->value, 8);
+        }
+        EXPECT_EQ(destroyed, 2);
+    });
+}
+
+TEST(KernelHeap, RefPtrCountsReferencesAndDestroysOnTheLast) {
+    run_in_kernel([] {
+        int destroyed = 0;
+        auto made = make_ref<Tracked>(&destroyed, 3);
+        ASSERT_FALSE(made.is_error());
+        RefPtr<Tracked> first = made.release_value();
+        EXPECT_EQ(first->ref_count(), 1u);
+        {
+            RefPtr<Tracked> second = first;
+            RefPtr<Tracked> third(first.get());
+            EXPECT_EQ(first->ref_count(), 3u);
+            RefPtr<Tracked> moved = std::move(second);
+            EXPECT_FALSE(second);
+            EXPECT_EQ(first->ref_count(), 3u);
+        }
+        EXPECT_EQ(first->ref_count(), 1u);
+        EXPECT_EQ(destroyed, 0);
+        first.clear();
+        EXPECT_EQ(destroyed, 1);
+    });
+}
+
+#if defined(NEWT_ASAN)
+// The allocators poison what the kernel must not touch; ASan reports the access. Each death
+// test re-runs this binary, which boots its own machine. The child's report is not
+// symbolized: starting the symbolizer from a process whose CPU threads keep running is slow
+// and can hang.
+void quiet_asan_child() {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    setenv("ASAN_OPTIONS", "symbolize=0:detect_leaks=0", 1);
+}
+TEST(KmallocDeathTest, UseAfterFreeIsReported) {
+    quiet_asan_child();
+    EXPECT_DEATH(run_in_kernel([] {
+        auto* block = static_cast<volatile char*>(kmalloc(48));
+        kfree(const_cast<char*>(block));
+        block[0] = 1;
+    }), "use-after-poison");
+}
+
+TEST(KmallocDeathTest, OverflowIntoTheRedzoneIsReported) {
+    quiet_asan_child();
+    EXPECT_DEATH(run_in_kernel([] {
+        auto* block = static_cast<volatile char*>(kmalloc(40));
+        block[40] = 1;
+    }), "use-after-poison");
+}
+
+TEST(KmallocDeathTest, FreedFramesArePoisoned) {
+    quiet_asan_child();
+    EXPECT_DEATH(run_in_kernel([] {
+        PhysAddr frame = mm::allocate_frames(0).value();
+        auto* bytes = static_cast<volatile char*>(hal::phys_to_virt(frame));
+        mm::free_frames(frame, 0);
+        bytes[100] = 1;
+    }), "use-after-poison");
+}
+
+TEST(KmallocDeathTest, DoubleFreePanics) {
+    quiet_asan_child();
+    EXPECT_DEATH(run_in_kernel([] {
+        void* block = kmalloc(64);
+        kfree(block);
+        kfree(block);
+    }), "kernel powered off during the test body \\(status 134\\)");  // the panic message itself goes to the console
+}
+#endif
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "kernel/core/mutex.h"
 #include "kernel/core/scheduler.h"
 #include "kernel/core/semaphore.h"
+#include "kernel/core/timer_queue.h"
 #include "kernel/core/wait_queue.h"
 #include "kernel/hal/cpu.h"
 #include "kernel/hal/timer.h"
@@ -279,6 +280,45 @@ TEST(Scheduler, ExitedThreadsAreReapedAndTheirStacksFreed) {
         ThreadInfo infos[64];
         for (usize i = 0, count = snapshot_threads(infos, 64); i < count; ++i)
             EXPECT_STRNE(infos[i].name, "short") << "an exited thread is still listed";
+    });
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Timers, EventsFireInDeadlineOrderAndCancelledOnesNever) {
+    run_in_kernel([] {
+        struct Fired {
+            std::atomic<int> count {0};
+            int order[4] = {-1, -1, -1, -1};
+        } fired;
+        TimerEvent events[4];
+        u64 now = hal::monotonic_ns();
+        const u64 offsets_ms[4] = {12, 3, 8, 5};
+        for (int i = 0; i < 4; ++i) {
+            events[i].deadline_ns = now + offsets_ms[i] * 1'000'000;
+            events[i].context = &fired;
+            events[i].callback = [](TimerEvent& event) {
+                auto* f = static_cast<Fired*>(event.context);
+                // Identify the event by its deadline's position in the array.
+                f->order[f->count.fetch_add(1)] = static_cast<int>(event.deadline_ns % 1'000'000);
+            };
+        }
+        // Tag each deadline with its index in the sub-millisecond digits.
+        for (int i = 0; i < 4; ++i) events[i].deadline_ns = events[i].deadline_ns / 1'000'000 * 1'000'000 + i;
+        {
+            hal::InterruptGuard same_cpu;  // add all four on one CPU
+            for (auto& event : events) add_timer(event);
+        }
+        EXPECT_TRUE(cancel_timer(events[2]));
+        EXPECT_FALSE(cancel_timer(events[2]));
+        sleep_ns(30'000'000);
+        EXPECT_EQ(fired.count.load(), 3);
+        EXPECT_EQ(fired.order[0], 1);  // 3 ms
+        EXPECT_EQ(fired.order[1], 3);  // 5 ms
+        EXPECT_EQ(fired.order[2], 0);  // 12 ms; index 2 (8 ms) was cancelled
+        for (auto& event : events) EXPECT_FALSE(cancel_timer(event));
     });
 }
 
