@@ -177,21 +177,18 @@ class TerminalMonitor(unittest.TestCase):
         self.assertIn(b"Ctrl-A x: powering off", s.output)
         self.assert_terminal_restored()
 
-    def test_sigterm_powers_off_cleanly(self):
-        s = self.session
-        s.read_until(r"newt> ")
-        s.proc.send_signal(signal.SIGTERM)
-        self.assertEqual(s.wait(), 0)
-        self.assertRegex(s.output.decode(errors="replace"), r"newt: Terminated received, powering off")
-        self.assert_terminal_restored()
-
-    def test_sigint_powers_off_cleanly(self):
-        s = self.session
-        s.read_until(r"newt> ")
-        s.proc.send_signal(signal.SIGINT)
-        self.assertEqual(s.wait(), 0)
-        self.assertRegex(s.output.decode(errors="replace"), r"newt: Interrupt received, powering off")
-        self.assert_terminal_restored()
+    def test_termination_signals_power_off_cleanly(self):
+        for number, name in ((signal.SIGTERM, "Terminated"), (signal.SIGINT, "Interrupt")):
+            with self.subTest(signal=name):
+                if number != signal.SIGTERM:  # a fresh session for each signal
+                    self.session.close()
+                    self.session = PtySession(["--smp", "2", "--append", "demo=0"])
+                s = self.session
+                s.read_until(r"newt> ")
+                s.proc.send_signal(number)
+                self.assertEqual(s.wait(), 0)
+                self.assertIn(f"newt: {name} received, powering off", s.output.decode(errors="replace"))
+                self.assert_terminal_restored()
 
     def test_panic_prints_a_backtrace_exits_134_and_restores_the_terminal(self):
         s = self.session

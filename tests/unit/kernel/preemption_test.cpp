@@ -59,32 +59,43 @@ TEST(Preemption, TimerSlicesTwoBusyThreadsOnOneCpu) {
     });
 }
 
+// Measures how long a highest-priority thread waits for a CPU held by a busy thread that
+// started 2 ms earlier: with wake-up preemption it runs at once (an IPI), without it only
+// when the busy thread's 10 ms slice ends, about 8 ms later.
+u64 urgent_wakeup_latency_ns() {
+    struct State {
+        std::atomic<bool> stop {false};
+        std::atomic<u64> woke_at {0};
+    } state;
+    auto busy = spawn_thread(+[](void* argument) {
+        auto* s = static_cast<State*>(argument);
+        while (!s->stop.load()) {
+        }
+    }, &state, {.name = "busy", .priority = default_priority, .pinned_cpu = 1});
+    EXPECT_FALSE(busy.is_error());
+    sleep_ns(2'000'000);
+    u64 spawned_at = hal::monotonic_ns();
+    auto urgent = spawn_thread(+[](void* argument) {
+        static_cast<State*>(argument)->woke_at.store(hal::monotonic_ns());
+    }, &state, {.name = "urgent", .priority = highest_priority, .pinned_cpu = 1});
+    EXPECT_FALSE(urgent.is_error());
+    urgent.value()->join();
+    state.stop.store(true);
+    busy.value()->join();
+    return state.woke_at.load() - spawned_at;
+}
+
 TEST(Preemption, HigherPriorityWakeUpPreemptsABusyThread) {
     run_in_kernel([] {
-        struct State {
-            std::atomic<bool> stop {false};
-            std::atomic<u64> woke_at {0};
-        } state;
-        auto busy = spawn_thread(+[](void* argument) {
-            auto* s = static_cast<State*>(argument);
-            while (!s->stop.load()) {
-            }
-        }, &state, {.name = "busy", .priority = default_priority, .pinned_cpu = 1});
-        ASSERT_FALSE(busy.is_error());
-        sleep_ns(5'000'000);  // let it occupy CPU 1
-        u64 spawned_at = hal::monotonic_ns();
-        auto urgent = spawn_thread(+[](void* argument) {
-            static_cast<State*>(argument)->woke_at.store(hal::monotonic_ns());
-        }, &state, {.name = "urgent", .priority = highest_priority, .pinned_cpu = 1});
-        ASSERT_FALSE(urgent.is_error());
-        urgent.value()->join();
-        state.stop.store(true);
-        busy.value()->join();
-        u64 latency = state.woke_at.load() - spawned_at;
-        // Without preemption it would wait for the busy thread's slice (10 ms) at best; an
-        // IPI gets it onto the CPU at once.
-        EXPECT_LT(latency, 5'000'000u);
-        std::printf("high-priority wake-up latency: %.1f us\n", latency / 1e3);
+        // The host may deschedule a CPU thread for a while; one quick attempt in three shows
+        // the mechanism, while its absence would make every attempt take ~8 ms.
+        u64 best = ~u64(0);
+        for (int attempt = 0; attempt < 3 && best >= 4'000'000; ++attempt) {
+            u64 latency = urgent_wakeup_latency_ns();
+            std::printf("high-priority wake-up latency: %.1f us\n", latency / 1e3);
+            best = std::min(best, latency);
+        }
+        EXPECT_LT(best, 4'000'000u);
     });
 }
 

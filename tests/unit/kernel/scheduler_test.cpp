@@ -57,47 +57,44 @@ TEST(Scheduler, RejectsBadOptions) {
 struct PingPong {
     static constexpr int rounds = 100'000;
     WaitQueue queue;
-    int turn = 0;  // guarded by queue's lock: 0 = ping's move, 1 = pong's move
-    int ping_count = 0, pong_count = 0;
-    bool ping_wrong_cpu = false, pong_wrong_cpu = false;
+    int turn = 0;  // guarded by queue's lock: whose move it is
 };
 
-void ping(void* argument) {
-    auto* state = static_cast<PingPong*>(argument);
-    for (int i = 0; i < PingPong::rounds; ++i) {
-        state->queue.wait_until([&] { return state->turn == 0; });
-        if (hal::current_cpu() != 0) state->ping_wrong_cpu = true;
-        ++state->ping_count;
-        state->queue.locked([&] { state->turn = 1; });
-        state->queue.wake_all();
-    }
-}
+struct Player {
+    PingPong* game;
+    int me;        // 0 moves on turn 0 and hands over to 1, and vice versa
+    unsigned cpu;  // where it is pinned
+    int moves = 0;
+    bool wrong_cpu = false;
+};
 
-void pong(void* argument) {
-    auto* state = static_cast<PingPong*>(argument);
+void play(void* argument) {
+    auto* player = static_cast<Player*>(argument);
+    PingPong& game = *player->game;
     for (int i = 0; i < PingPong::rounds; ++i) {
-        state->queue.wait_until([&] { return state->turn == 1; });
-        if (hal::current_cpu() != 1) state->pong_wrong_cpu = true;
-        ++state->pong_count;
-        state->queue.locked([&] { state->turn = 0; });
-        state->queue.wake_all();
+        game.queue.wait_until([&] { return game.turn == player->me; });
+        if (hal::current_cpu() != player->cpu) player->wrong_cpu = true;
+        ++player->moves;
+        game.queue.locked([&] { game.turn = 1 - player->me; });
+        game.queue.wake_all();
     }
 }
 
 TEST(Scheduler, PingPongAcrossTwoCpusThroughAWaitQueue) {
     run_in_kernel([] {
-        PingPong state;
+        PingPong game;
+        Player ping {&game, 0, 0}, pong {&game, 1, 1};
         u64 start = hal::monotonic_ns();
-        auto a = spawn(ping, &state, {.name = "ping", .pinned_cpu = 0});
-        auto b = spawn(pong, &state, {.name = "pong", .pinned_cpu = 1});
+        auto a = spawn(play, &ping, {.name = "ping", .pinned_cpu = 0});
+        auto b = spawn(play, &pong, {.name = "pong", .pinned_cpu = 1});
         ASSERT_TRUE(a && b);
         a->join();
         b->join();
         u64 elapsed = hal::monotonic_ns() - start;
-        EXPECT_EQ(state.ping_count, PingPong::rounds);
-        EXPECT_EQ(state.pong_count, PingPong::rounds);
-        EXPECT_FALSE(state.ping_wrong_cpu);
-        EXPECT_FALSE(state.pong_wrong_cpu);
+        EXPECT_EQ(ping.moves, PingPong::rounds);
+        EXPECT_EQ(pong.moves, PingPong::rounds);
+        EXPECT_FALSE(ping.wrong_cpu);
+        EXPECT_FALSE(pong.wrong_cpu);
         std::printf("ping-pong: %d round trips in %llu ms (%.2f us each)\n", PingPong::rounds,
                     static_cast<unsigned long long>(elapsed / 1'000'000), elapsed / 1000.0 / PingPong::rounds);
     });
