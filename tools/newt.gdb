@@ -1,5 +1,5 @@
-# gdb settings for hosted Newt:  gdb -x tools/newt.gdb --args build/hosted/hosted/newt
-# SIGUSR2 is the CPU kick (IPIs, device interrupts, timers): pass it on silently.
-handle SIGUSR2 nostop noprint pass
-# Stop where the kernel gives up.
+# Optional gdb settings for hosted Newt:  gdb -x tools/newt.gdb --args build/hosted/hosted/newt
+# The CPU kick signal (IPIs, device interrupts, timers) is SIGURG, which gdb already passes
+# silently; this only says so explicitly and stops where the kernel gives up.
+handle SIGURG nostop noprint pass
 break kernel::panic
