@@ -25,8 +25,11 @@ void dump_backtrace() {
     char line[256], symbol[160];
     for (usize i = 0; i < count; ++i) {
         uptr offset = hal::symbolize(frames[i], symbol, sizeof symbol);
-        kstd::format(line, sizeof line, "  #%zu %p %s+%#lx\r\n", i, reinterpret_cast<void*>(frames[i]),
-                     symbol[0] ? symbol : "?", static_cast<unsigned long>(offset));
+        if (symbol[0])
+            kstd::format(line, sizeof line, "  #%zu %p %s+%#lx\r\n", i, reinterpret_cast<void*>(frames[i]), symbol,
+                         static_cast<unsigned long>(offset));
+        else  // no symbol table: addr2line names it
+            kstd::format(line, sizeof line, "  #%zu %p\r\n", i, reinterpret_cast<void*>(frames[i]));
         print(line);
     }
 }

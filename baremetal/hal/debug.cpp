@@ -1,0 +1,46 @@
+// hal debugging on x86_64: COM1 as the early console, frame-pointer backtraces, power off.
+#include "../../kernel/hal/debug.h"
+#include "../x86_64/acpi.h"
+#include "../x86_64/arch.h"
+
+namespace hal {
+
+void early_console_write(const char* text, kernel::usize length) {
+    constexpr kernel::u16 com1 = 0x3f8;
+    for (kernel::usize i = 0; i < length; ++i) {
+        for (int spin = 0; spin < 100000 && !(x86::inb(com1 + 5) & 0x20); ++spin) {
+        }
+        x86::outb(com1, static_cast<kernel::u8>(text[i]));
+    }
+}
+
+kernel::usize backtrace(kernel::uptr* frames, kernel::usize max_frames) {
+    // Kernel code keeps frame pointers; the boot code and new threads start with rbp = 0.
+    auto* frame = static_cast<kernel::uptr*>(__builtin_frame_address(0));
+    kernel::usize count = 0;
+    while (frame && count < max_frames) {
+        auto address = reinterpret_cast<kernel::uptr>(frame);
+        if (address < x86::direct_map_base || (address & 7)) break;
+        kernel::uptr return_address = frame[1];
+        if (return_address < x86::kernel_base) break;
+        frames[count++] = return_address;
+        auto* next = reinterpret_cast<kernel::uptr*>(frame[0]);
+        if (next <= frame) break;  // stacks grow down: callers' frames are higher
+        frame = next;
+    }
+    return count;
+}
+
+kernel::uptr symbolize(kernel::uptr, char* buffer, kernel::usize) {
+    // No symbol table in the image: addr2line -e newt.elf ADDRESS names the function.
+    buffer[0] = '\0';
+    return 0;
+}
+
+void poweroff(int status) {
+    x86::cli();
+    x86::acpi_poweroff(status);
+    for (;;) x86::halt();
+}
+
+}  // namespace hal
