@@ -5,14 +5,11 @@
 #include <cstdint>
 
 #include "../kernel/hal/context.h"
+#include "../arch/x86_64/initial_frame.h"
 #include "sanitizer_fibers.h"
 #include "host_cpu.h"
 
-extern "C" {
-void newt_switch_stacks(void** save_stack_pointer, void* load_stack_pointer);
-void newt_context_trampoline();
-[[noreturn]] void newt_context_start(hal::ThreadEntry entry, void* argument);
-}
+extern "C" [[noreturn]] void newt_context_start(hal::ThreadEntry entry, void* argument);
 
 extern "C" void newt_context_start(hal::ThreadEntry entry, void* argument) {
 #if defined(NEWT_ASAN)
@@ -25,16 +22,7 @@ extern "C" void newt_context_start(hal::ThreadEntry entry, void* argument) {
 namespace hal {
 
 void context_init(Context& context, void* stack_base, kernel::usize stack_size, ThreadEntry entry, void* argument) {
-    auto top = (reinterpret_cast<std::uintptr_t>(stack_base) + stack_size) & ~std::uintptr_t(15);
-    auto* slot = reinterpret_cast<std::uintptr_t*>(top);
-    *--slot = reinterpret_cast<std::uintptr_t>(newt_context_trampoline);  // popped by `ret`
-    *--slot = 0;                                                        // rbp
-    *--slot = 0;                                                        // rbx
-    *--slot = reinterpret_cast<std::uintptr_t>(entry);                  // r12
-    *--slot = reinterpret_cast<std::uintptr_t>(argument);               // r13
-    *--slot = 0;                                                        // r14
-    *--slot = 0;                                                        // r15
-    context.stack_pointer = slot;
+    context.stack_pointer = arch::build_initial_frame(stack_base, stack_size, reinterpret_cast<void*>(entry), argument);
     context.stack_bottom = stack_base;
     context.stack_size = stack_size;
 #if defined(NEWT_TSAN)

@@ -1,4 +1,4 @@
-// Kernel context switch for the hosted backend (System V x86-64).
+// Kernel context switch for both x86_64 backends, hosted and bare metal (System V ABI).
 //
 // void newt_switch_stacks(void** save_stack_pointer, void* load_stack_pointer)
 //   Pushes the callee-saved registers, stores %rsp, loads the other stack, pops its
