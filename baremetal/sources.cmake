@@ -21,6 +21,8 @@ list(APPEND NEWT_BAREMETAL_SOURCES
   ${NEWT_ROOT}/baremetal/x86_64/interrupt_stubs.S
   ${NEWT_ROOT}/baremetal/x86_64/interrupts.cpp
   ${NEWT_ROOT}/baremetal/x86_64/main.cpp
+  ${NEWT_ROOT}/baremetal/x86_64/smp.cpp
+  ${NEWT_ROOT}/baremetal/x86_64/ap_trampoline.S
 )
 # The real entry replaces the boot skeleton's stub.
 list(FILTER NEWT_BAREMETAL_SOURCES EXCLUDE REGEX "entry_stub\\.cpp$")

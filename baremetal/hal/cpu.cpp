@@ -1,5 +1,5 @@
-// hal CPU and interrupt functions on x86_64. One CPU for now: secondary CPUs (INIT-SIPI-SIPI,
-// per-CPU data through GS) are not started yet.
+// hal CPU and interrupt functions on x86_64. CPU numbers are dense, 0 = the boot CPU; each
+// CPU finds its number through its GS base (x86_64/smp.h).
 #include "../../kernel/core/klog.h"
 #include "../../kernel/hal/cpu.h"
 #include "../../kernel/hal/interrupts.h"
@@ -7,6 +7,7 @@
 #include "../x86_64/apic.h"
 #include "../x86_64/arch.h"
 #include "../x86_64/interrupts.h"
+#include "../x86_64/smp.h"
 
 namespace x86 {
 bool install_irq_handler(unsigned line, hal::IrqHandler handler, void* context);  // interrupts.cpp
@@ -14,9 +15,13 @@ bool install_irq_handler(unsigned line, hal::IrqHandler handler, void* context);
 
 namespace hal {
 
-unsigned cpu_count() { return 1; }
+unsigned cpu_count() { return x86::planned_cpu_count(); }
 
-[[gnu::noinline]] unsigned current_cpu() { return 0; }
+[[gnu::noinline]] unsigned current_cpu() {
+    unsigned cpu;
+    asm volatile("movl %%gs:%c1, %0" : "=r"(cpu) : "i"(__builtin_offsetof(x86::PerCpu, index)));
+    return cpu;
+}
 
 void halt_until_interrupt() {
     // `sti` takes effect after the next instruction, so no interrupt slips in before `hlt`.
@@ -25,13 +30,11 @@ void halt_until_interrupt() {
 
 void cpu_relax() { x86::pause(); }
 
-void send_ipi(unsigned cpu) { x86::lapic_send_ipi(x86::acpi_info().cpu_apic_ids[cpu], x86::ipi_vector); }
-
-void start_secondary_cpus() {
-    if (x86::acpi_info().cpu_count > 1)
-        klog_warn("smp: the MADT lists %u CPUs; starting secondary CPUs is not implemented yet",
-                  x86::acpi_info().cpu_count);
+void send_ipi(unsigned cpu) {
+    if (cpu < cpu_count()) x86::lapic_send_ipi(x86::cpu_apic_id(cpu), x86::ipi_vector);
 }
+
+void start_secondary_cpus() { x86::start_application_processors(); }
 
 bool irq_enabled() { return x86::read_rflags() & x86::rflags_interrupt; }
 void irq_disable() { x86::cli(); }

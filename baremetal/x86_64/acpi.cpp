@@ -52,10 +52,10 @@ void parse_madt(const SdtHeader* madt) {
         std::uint8_t type = bytes[offset], length = bytes[offset + 1];
         if (length < 2) break;
         const std::uint8_t* entry = bytes + offset;
-        if (type == 0 && length >= 8) {  // processor local APIC: usable if enabled or online-capable
+        if (type == 0 && length >= 8) {  // processor local APIC: enabled (online-capable ones are for hot-plug)
             std::uint32_t flags;
             kstd::memcpy(&flags, entry + 4, 4);
-            if ((flags & 3) && info.cpu_count < AcpiInfo::max_cpus) info.cpu_apic_ids[info.cpu_count++] = entry[3];
+            if ((flags & 1) && info.cpu_count < AcpiInfo::max_cpus) info.cpu_apic_ids[info.cpu_count++] = entry[3];
         } else if (type == 1 && length >= 12) {  // IOAPIC (the first one routes the ISA lines)
             std::uint32_t address, gsi_base;
             kstd::memcpy(&address, entry + 4, 4);

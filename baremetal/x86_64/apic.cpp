@@ -5,6 +5,7 @@
 #include "acpi.h"
 #include "arch.h"
 #include "interrupts.h"
+#include "smp.h"
 
 namespace x86 {
 namespace {
@@ -67,17 +68,23 @@ std::uint32_t lapic_id() { return read(id) >> 24; }
 void lapic_eoi() { write(eoi, 0); }
 
 void lapic_send_ipi(std::uint32_t apic_id, std::uint32_t vector) {
+    // The ICR is two registers: an interrupt between the writes could send its own IPI.
+    std::uint64_t flags = read_rflags();
+    cli();
     write(icr_high, apic_id << 24);
     write(icr_low, vector);  // fixed delivery, physical destination
     while (read(icr_low) & (1u << 12)) pause();
+    if (flags & rflags_interrupt) sti();
 }
 
-void lapic_send_init_sipi(std::uint32_t apic_id, std::uint8_t start_page) {
+void lapic_send_init_sipi(std::uint32_t apic_id, std::uint8_t start_page, const std::atomic<bool>& started) {
+    // The universal start-up algorithm (Intel SDM vol. 3, 8.4.4.1): INIT, 10 ms, STARTUP,
+    // and a second STARTUP only if the first one was missed.
     write(icr_high, apic_id << 24);
-    write(icr_low, 0x4500);  // INIT, assert
+    write(icr_low, 0x4500);  // INIT, assert, edge
     while (read(icr_low) & (1u << 12)) pause();
     pit_wait_ms(10);
-    for (int i = 0; i < 2; ++i) {
+    for (int i = 0; i < 2 && !started.load(std::memory_order_acquire); ++i) {
         write(icr_high, apic_id << 24);
         write(icr_low, 0x4600 | start_page);  // STARTUP
         while (read(icr_low) & (1u << 12)) pause();
@@ -112,7 +119,7 @@ void ioapic_route(unsigned line, std::uint8_t vector, bool masked) {
     if ((flags & 0x3) == 0x3) low |= 1u << 13;  // active low
     if ((flags & 0xc) == 0xc) low |= 1u << 15;  // level triggered
     if (masked) low |= 1u << 16;
-    ioapic_write(0x10 + gsi * 2 + 1, acpi_info().cpu_apic_ids[0] << 24);
+    ioapic_write(0x10 + gsi * 2 + 1, cpu_apic_id(0) << 24);
     ioapic_write(0x10 + gsi * 2, low);
 }
 

@@ -1,6 +1,7 @@
 // Local APIC (timer, IPIs, EOI), IOAPIC routing, and the TSC clock calibrated with the PIT.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 namespace x86 {
@@ -10,7 +11,9 @@ void lapic_init();
 std::uint32_t lapic_id();
 void lapic_eoi();
 void lapic_send_ipi(std::uint32_t apic_id, std::uint32_t vector);
-void lapic_send_init_sipi(std::uint32_t apic_id, std::uint8_t start_page);
+// Starts the AP `apic_id` at real-mode address start_page << 12; `started` tells whether the
+// second STARTUP IPI is needed. Boot CPU only (it uses the PIT for delays).
+void lapic_send_init_sipi(std::uint32_t apic_id, std::uint8_t start_page, const std::atomic<bool>& started);
 
 // Measures the TSC and LAPIC timer rates against the PIT (once, on the boot CPU).
 void calibrate_clocks();

@@ -69,6 +69,8 @@ inline std::uint64_t read_cr3() {
 }
 
 constexpr std::uint64_t rflags_interrupt = 1u << 9;
+constexpr std::uint32_t msr_gs_base = 0xc0000101;
+constexpr std::uint32_t msr_kernel_gs_base = 0xc0000102;  // swapped in by swapgs
 
 // Where physical memory is mapped (the boot code maps the first 4 GiB there) and where the
 // kernel image runs.

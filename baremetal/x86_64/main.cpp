@@ -11,6 +11,7 @@
 #include "boot_info.h"
 #include "gdt.h"
 #include "interrupts.h"
+#include "smp.h"
 
 namespace x86 {
 void read_rtc();  // hal/clock.cpp
@@ -19,15 +20,17 @@ void read_rtc();  // hal/clock.cpp
 extern "C" [[noreturn]] void baremetal_entry(std::uint32_t protocol, std::uint64_t info_physical) {
     static hal::BootInfo boot_info;
     x86::load_gdt(0);
+    x86::init_boot_cpu();
     x86::load_idt();
     auto boot_protocol = static_cast<x86::BootProtocol>(protocol);
     std::uint64_t rsdp = x86::parse_boot_info(boot_protocol, info_physical, boot_info);
     x86::acpi_init(rsdp);
     x86::disable_pic();
     x86::lapic_init();
+    x86::plan_cpus();
     x86::calibrate_clocks();
     x86::read_rtc();
-    boot_info.cpu_count = 1;
+    boot_info.cpu_count = x86::planned_cpu_count();
     klog_info("x86_64: booted by %s; ACPI %s, %u CPUs in the MADT, IOAPIC at %#llx; TSC %llu MHz",
               boot_protocol == x86::BootProtocol::pvh ? "PVH" : "Multiboot2", x86::acpi_info().found ? "found" : "missing",
               x86::acpi_info().cpu_count, static_cast<unsigned long long>(x86::acpi_info().ioapic_address),

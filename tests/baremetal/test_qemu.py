@@ -41,6 +41,8 @@ def boot(commands, *options, timeout=120):
             proc.stdin.write(pending.pop(0).encode())
             proc.stdin.flush()
     status = proc.wait()
+    proc.stdin.close()
+    proc.stdout.close()
     return status, output.decode(errors="replace")
 
 
@@ -79,6 +81,36 @@ class DirectBoot(unittest.TestCase):
         self.assertRegex(out, r"#0 0xffffffff8[0-9a-f]+")
         # The panic status (134) reaches the host modulo 128: QEMU exits with (v << 1) | 1.
         self.assertEqual(status, 134 & 0x7f, out)
+
+
+class SmpBoot(unittest.TestCase):
+    def test_two_cpus_run_threads_on_both(self):
+        status, out = boot("uptime\nthreads\npoweroff\n", "--kernel", KERNEL, "--smp", "2")
+        self.assertEqual(status, 0, out)
+        self.assertIn("2 CPUs in the MADT", out)
+        self.assertRegex(out, r"cpu1 idle1: cpu1: online")
+        self.assertIn("smp: 2 of 2 CPUs online", out)
+        # The demo pins two busy threads to each CPU: both timelines show their own pair
+        # taking turns, so both CPUs ran threads and took timer interrupts.
+        for cpu, pair in (("cpu0", "AB"), ("cpu1", "CD")):
+            line = re.search(cpu + r"\s+([A-Z]{10,})", out)
+            self.assertIsNotNone(line, out)
+            self.assertEqual(set(line.group(1)), set(pair), out)
+            self.assertGreater(sum(a != b for a, b in zip(line.group(1), line.group(1)[1:])), 3, out)
+        self.assertRegex(out, r"up \d+\.\d{3} s, 2 CPUs")
+        for cpu in (0, 1):
+            switches = re.search(r"cpu%d: busy .*?, (\d+) switches, (\d+) preemptions" % cpu, out)
+            self.assertIsNotNone(switches, out)
+            self.assertGreater(int(switches.group(2)), 0, out)
+        self.assertRegex(out, r"\bidle1\s+\S+\s+0\s+1p\b")
+
+    def test_four_cpus_come_online(self):
+        status, out = boot("uptime\npoweroff\n", "--kernel", KERNEL, "--smp", "4", "--append", "demo=0")
+        self.assertEqual(status, 0, out)
+        for cpu in (1, 2, 3):
+            self.assertIn("cpu%d idle%d: cpu%d: online" % (cpu, cpu, cpu), out)
+        self.assertIn("smp: 4 of 4 CPUs online", out)
+        self.assertRegex(out, r"up \d+\.\d{3} s, 4 CPUs")
 
 
 class GrubBoot(unittest.TestCase):
