@@ -21,6 +21,7 @@ list(APPEND NEWT_BAREMETAL_SOURCES
   ${NEWT_ROOT}/baremetal/x86_64/interrupt_stubs.S
   ${NEWT_ROOT}/baremetal/x86_64/interrupts.cpp
   ${NEWT_ROOT}/baremetal/x86_64/main.cpp
+  ${NEWT_ROOT}/baremetal/x86_64/paging.cpp
   ${NEWT_ROOT}/baremetal/x86_64/smp.cpp
   ${NEWT_ROOT}/baremetal/x86_64/ap_trampoline.S
 )

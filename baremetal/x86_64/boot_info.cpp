@@ -15,11 +15,10 @@ void add_range(hal::BootInfo& info, std::uint64_t base, std::uint64_t length, ha
     info.memory_map[info.memory_range_count++] = {base, length, type};
 }
 
-// Adds a usable range minus the first MiB (BIOS areas, the future AP trampoline), the kernel
-// image, the boot module, and anything the direct map (first 4 GiB) does not reach.
+// Adds a usable range minus the first MiB (BIOS areas, the AP trampoline), the kernel image
+// and the boot module. RAM above 4 GiB is kept: the kernel's page tables map all of it.
 void add_usable(hal::BootInfo& info, std::uint64_t base, std::uint64_t length) {
     std::uint64_t end = base + length;
-    if (end > (4ull << 30)) end = 4ull << 30;
     if (base < (1ull << 20)) base = 1ull << 20;
     std::uint64_t holes[2][2] = {
         {reinterpret_cast<std::uint64_t>(__kernel_physical_start), reinterpret_cast<std::uint64_t>(__kernel_physical_end)},

@@ -11,6 +11,7 @@
 #include "boot_info.h"
 #include "gdt.h"
 #include "interrupts.h"
+#include "paging.h"
 #include "smp.h"
 
 namespace x86 {
@@ -29,6 +30,7 @@ extern "C" [[noreturn]] void baremetal_entry(std::uint32_t protocol, std::uint64
     x86::lapic_init();
     x86::plan_cpus();
     x86::calibrate_clocks();
+    x86::init_kernel_page_tables(boot_info);
     x86::read_rtc();
     boot_info.cpu_count = x86::planned_cpu_count();
     klog_info("x86_64: booted by %s; ACPI %s, %u CPUs in the MADT, IOAPIC at %#llx; TSC %llu MHz",

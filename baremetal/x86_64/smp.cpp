@@ -13,6 +13,7 @@
 #include "arch.h"
 #include "gdt.h"
 #include "interrupts.h"
+#include "paging.h"
 
 extern "C" const std::uint8_t ap_trampoline_start[], ap_trampoline_end[];
 extern "C" const std::uint8_t ap_trampoline_cr3[], ap_trampoline_efer[], ap_trampoline_stack[],
@@ -50,6 +51,9 @@ extern "C" [[noreturn]] void ap_entry(unsigned cpu) {
     // An AP that woke up after the boot CPU gave up on it must stay out of the kernel.
     if (cpu >= cpu_total)
         for (;;) asm volatile("cli; hlt");
+    // The trampoline ran on boot.S's tables, which map low memory 1:1; now the kernel's.
+    asm volatile("mov %%cr4, %%rax; or $0x80, %%rax; mov %%rax, %%cr4" ::: "rax");  // global pages
+    asm volatile("mov %0, %%cr3" ::"r"(kernel_page_table_root()) : "memory");
     load_gdt(cpu);
     load_idt();
     set_gs_base(per_cpu[cpu]);

@@ -75,6 +75,16 @@ class DirectBoot(unittest.TestCase):
         self.assertTrue(100 <= usable < 128, out)
         self.assertNotIn("Self-demo", out)
 
+    def test_memory_above_4_gib_is_used(self):
+        status, out = boot("mem\npoweroff\n", "--kernel", KERNEL, "--mem", "5G", "--append", "demo=0")
+        self.assertEqual(status, 0, out)
+        self.assertRegex(out, r"memory: \[0x0100000000-0x[0-9a-f]+\] usable")
+        self.assertRegex(out, r"paging: kernel tables at 0x[0-9a-f]+; direct map of [5-9] GiB in (2 MiB|1 GiB) pages; NX on")
+        usable = int(re.search(r"memory: (\d+) MiB usable", out).group(1))
+        self.assertGreater(usable, 4600, out)
+        frames = int(re.search(r"frames: (\d+) total", out).group(1))
+        self.assertGreater(frames * 4096, 4.5 * 2**30, out)
+
     def test_panic_prints_a_backtrace_and_stops(self):
         status, out = boot("panic\n", "--kernel", KERNEL, "--append", "demo=0")
         self.assertIn("KERNEL PANIC on cpu0 (main): requested from the monitor", out)

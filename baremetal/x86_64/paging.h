@@ -1,0 +1,23 @@
+// The kernel's own page tables, built once at boot to replace boot.S's early ones: a direct
+// map of all physical memory and the kernel image mapped section by section with the least
+// rights each needs (text read+execute, rodata read-only, data and everything else no-execute).
+// Low addresses stay unmapped, so a null pointer faults.
+#pragma once
+
+#include <cstdint>
+
+#include "../../kernel/hal/boot.h"
+
+namespace x86 {
+
+// Builds the tables (frames carved from the boot memory map, which it updates), switches the
+// boot CPU to them, and lets the direct map reach all RAM. Call before the frame allocator.
+void init_kernel_page_tables(hal::BootInfo& info);
+
+// The kernel's CR3 value, for the application processors.
+std::uint64_t kernel_page_table_root();
+
+// Whether the CPU honours the no-execute bit (EFER.NXE was set by boot.S).
+bool no_execute_enabled();
+
+}  // namespace x86
