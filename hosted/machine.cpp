@@ -45,6 +45,7 @@ std::string command_line;
 unsigned machine_cpus = 1;
 bool handle_signals = false;
 std::atomic<bool> stopping {false};
+std::atomic<bool> rebooting {false};
 std::atomic<int> exit_status {0};
 int poweroff_event = -1;
 pthread_mutex_t threads_lock = PTHREAD_MUTEX_INITIALIZER;  // CPU thread creation vs. join
@@ -229,6 +230,13 @@ int wait_for_poweroff() {
     return exit_status.load();
 }
 
+void request_reboot() {
+    if (!stopping.load()) rebooting.store(true);  // unless a power-off came first
+    request_poweroff(0);
+}
+
+bool reboot_requested() { return rebooting.load(); }
+
 bool poweroff_requested(int* status) {
     if (!stopping.load()) return false;
     *status = exit_status.load();
@@ -245,6 +253,12 @@ namespace hal {
 
 void poweroff(int status) {
     hosted::request_poweroff(status);
+    if (hosted::this_host_cpu()) hosted::stop_this_cpu();
+    for (;;) pause();
+}
+
+void reboot() {
+    hosted::request_reboot();
     if (hosted::this_host_cpu()) hosted::stop_this_cpu();
     for (;;) pause();
 }

@@ -29,6 +29,11 @@ int wait_for_poweroff();
 // Stops the machine from outside kernel context (a signal, Ctrl-A x, a test).
 void request_poweroff(int status);
 
+// Stops the machine like request_poweroff(0), but asks for a new boot: after
+// wait_for_poweroff, reboot_requested() is true and `newt` starts over.
+void request_reboot();
+bool reboot_requested();
+
 // Whether the machine is powering off, and with which status (tests that wait on something
 // else use it to notice a kernel panic).
 bool poweroff_requested(int* status);

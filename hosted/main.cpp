@@ -1,6 +1,8 @@
 // newt: boots the Newt kernel as a Linux process.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <cctype>
 #include <cstdio>
 #include <string>
@@ -46,5 +48,13 @@ int main(int argc, char** argv) {
         return 2;
     }
     hosted::start_machine(config);
-    return hosted::wait_for_poweroff();
+    int status = hosted::wait_for_poweroff();
+    if (hosted::reboot_requested()) {
+        // A new boot in a fresh process: nothing of the old machine survives, as on a PC.
+        std::fputs("newt: rebooting\r\n", stderr);
+        execv("/proc/self/exe", argv);
+        std::perror("newt: reboot failed");
+        return 1;
+    }
+    return status;
 }

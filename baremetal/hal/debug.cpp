@@ -1,4 +1,5 @@
-// hal debugging on x86_64: COM1 as the early console, frame-pointer backtraces, power off.
+// hal debugging on x86_64: COM1 as the early console, frame-pointer backtraces, power off
+// and reset.
 #include "../../kernel/hal/debug.h"
 #include "../x86_64/acpi.h"
 #include "../x86_64/arch.h"
@@ -36,6 +37,8 @@ kernel::uptr symbolize(kernel::uptr, char* buffer, kernel::usize) {
     buffer[0] = '\0';
     return 0;
 }
+
+void reboot() { x86::reset_machine(); }
 
 void poweroff(int status) {
     x86::cli();

@@ -100,13 +100,26 @@ void find_s5(const SdtHeader* dsdt) {
 
 void parse_fadt(const SdtHeader* fadt) {
     auto* bytes = reinterpret_cast<const std::uint8_t*>(fadt);
+    if (fadt->length < 72) return;  // too short for the ACPI 1.0 fields used here
     std::uint32_t dsdt = 0, pm1a = 0, pm1b = 0;
     kstd::memcpy(&dsdt, bytes + 40, 4);
     kstd::memcpy(&pm1a, bytes + 64, 4);
     kstd::memcpy(&pm1b, bytes + 68, 4);
     info.pm1a_control = static_cast<std::uint16_t>(pm1a);
     info.pm1b_control = static_cast<std::uint16_t>(pm1b);
-    if (dsdt) find_s5(physical<const SdtHeader>(dsdt));
+    if (dsdt) {
+        auto* table = physical<const SdtHeader>(dsdt);
+        if (kstd::memcmp(table->signature, "DSDT", 4) == 0 && table->length < (1u << 24)) find_s5(table);
+    }
+    // ACPI 2.0+: flags at 112 (bit 10 RESET_REG_SUP), RESET_REG at 116, RESET_VALUE at 128.
+    if (fadt->length >= 129) {
+        std::uint32_t flags;
+        kstd::memcpy(&flags, bytes + 112, 4);
+        info.reset_supported = flags & (1u << 10);
+        info.reset_space = bytes[116];
+        kstd::memcpy(&info.reset_address, bytes + 120, 8);
+        info.reset_value = bytes[128];
+    }
 }
 
 }  // namespace
@@ -144,6 +157,30 @@ void acpi_poweroff(int status) {
     outw(0x604, 0x2000);   // QEMU (PIIX4 PM) fallback
     outw(0xb004, 0x2000);  // older Bochs/QEMU
     for (const char* c = "Shutdown"; *c; ++c) outb(0x8900, static_cast<std::uint8_t>(*c));  // Bochs
+}
+
+void reset_machine() {
+    cli();
+    if (info.reset_supported && info.reset_address) {
+        if (info.reset_space == 1) outb(static_cast<std::uint16_t>(info.reset_address), info.reset_value);
+        else if (info.reset_space == 0) *physical<volatile std::uint8_t>(info.reset_address) = info.reset_value;
+        for (int i = 0; i < 1000; ++i) pause();
+    }
+    // PIIX/ICH reset control register: system reset (bit 1) with full CPU reset (bit 2).
+    outb(0xcf9, 0x02);
+    outb(0xcf9, 0x06);
+    for (int i = 0; i < 1000; ++i) pause();
+    // The keyboard controller's output port bit 0 is wired to the CPU's reset line.
+    for (int i = 0; i < 100000 && (inb(0x64) & 0x02); ++i) pause();
+    outb(0x64, 0xfe);
+    for (int i = 0; i < 1000; ++i) pause();
+    // An empty IDT turns the next exception into a triple fault, which resets the CPU.
+    struct [[gnu::packed]] {
+        std::uint16_t limit = 0;
+        std::uint64_t base = 0;
+    } empty;
+    asm volatile("lidt %0; int3" ::"m"(empty));
+    for (;;) halt();
 }
 
 }  // namespace x86

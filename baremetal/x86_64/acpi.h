@@ -21,6 +21,11 @@ struct AcpiInfo {
     std::uint16_t pm1b_control = 0;
     std::uint16_t slp_typ_a = 0, slp_typ_b = 0;
     bool s5_known = false;
+    // FADT RESET_REG (when RESET_REG_SUP): a Generic Address Structure and the value to write.
+    bool reset_supported = false;
+    std::uint8_t reset_space = 0;   // 0 system memory, 1 system I/O, 2 PCI configuration
+    std::uint64_t reset_address = 0;
+    std::uint8_t reset_value = 0;
     bool found = false;
 };
 
@@ -30,5 +35,9 @@ const AcpiInfo& acpi_info();
 
 // Powers off: QEMU's isa-debug-exit (tests), ACPI S5, then the emulators' own ports.
 void acpi_poweroff(int status);
+
+// Resets the machine: the FADT reset register, port 0xcf9, the keyboard controller, and a
+// triple fault as the last resort.
+[[noreturn]] void reset_machine();
 
 }  // namespace x86

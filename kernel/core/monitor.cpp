@@ -95,6 +95,11 @@ void command_poweroff() {
     hal::poweroff(0);
 }
 
+void command_reboot() {
+    klog_info("monitor: rebooting");
+    hal::reboot();
+}
+
 void command_panic() { panic("requested from the monitor"); }
 
 const Command commands[] = {
@@ -105,6 +110,7 @@ const Command commands[] = {
     {"log", "print the kernel log", command_log},
     {"demo", "run the preemption self-demo again", run_self_demo},
     {"poweroff", "stop Newt", command_poweroff},
+    {"reboot", "restart Newt", command_reboot},
     {"panic", "crash the kernel on purpose (tests the panic path)", command_panic},
 };
 

@@ -18,4 +18,8 @@ kernel::uptr symbolize(kernel::uptr address, char* buffer, kernel::usize buffer_
 // Stops every CPU and ends the machine with `status` (hosted: the exit status of `newt`).
 [[noreturn]] void poweroff(int status);
 
+// Resets the machine: it boots again from the start (hosted: `newt` re-executes itself
+// with the same arguments).
+[[noreturn]] void reboot();
+
 }  // namespace hal

@@ -85,6 +85,15 @@ class DirectBoot(unittest.TestCase):
         frames = int(re.search(r"frames: (\d+) total", out).group(1))
         self.assertGreater(frames * 4096, 4.5 * 2**30, out)
 
+    def test_reboot_resets_the_machine_and_it_boots_again(self):
+        # -action reboot=reset undoes run-qemu's -no-reboot, so the reset reaches the firmware.
+        status, out = boot("reboot\npoweroff\n", "--kernel", KERNEL, "--append", "demo=0",
+                           "--", "-action", "reboot=reset")
+        self.assertEqual(status, 0, out)
+        self.assertIn("monitor: rebooting", out)
+        self.assertEqual(out.count("booting on the x86_64 backend"), 2, out)
+        self.assertIn("monitor: powering off", out)
+
     def test_panic_prints_a_backtrace_and_stops(self):
         status, out = boot("panic\n", "--kernel", KERNEL, "--append", "demo=0")
         self.assertIn("KERNEL PANIC on cpu0 (main): requested from the monitor", out)

@@ -202,6 +202,19 @@ class TerminalMonitor(unittest.TestCase):
         self.assertIn("kernel::panic", out)
         self.assert_terminal_restored()
 
+    def test_reboot_boots_again_in_the_same_process(self):
+        s = self.session
+        s.read_until(r"newt> ")
+        s.send("reboot\r")
+        # The same pid (newt re-executes itself) boots a second time, with the same options.
+        out = s.read_until(r"(?s)monitor: rebooting.*booting on the hosted backend.*newt> ")
+        self.assertIn("newt: rebooting", out)
+        self.assertEqual(len(re.findall(r"smp: 2 of 2 CPUs online", out)), 2, out)
+        self.assertIsNone(self.session.proc.poll())
+        s.send("poweroff\r")
+        self.assertEqual(s.wait(), 0)
+        self.assert_terminal_restored()
+
     def test_poweroff_command_restores_the_terminal(self):
         s = self.session
         s.read_until(r"newt> ")
