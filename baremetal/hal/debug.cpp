@@ -1,8 +1,27 @@
 // hal debugging on x86_64: COM1 as the early console, frame-pointer backtraces, power off
 // and reset.
 #include "../../kernel/hal/debug.h"
+#include "../../kernel/lib/string.h"
 #include "../x86_64/acpi.h"
 #include "../x86_64/arch.h"
+
+namespace {
+
+// Layout written by baremetal/tools/kernel_symbols.py: the count, the entries sorted by
+// address, then the names.
+struct KernelSymbol {
+    kernel::u64 address;
+    kernel::u32 size;
+    kernel::u32 name_offset;
+};
+struct KernelSymbolTable {
+    kernel::u64 count;
+    KernelSymbol symbols[];
+};
+
+}  // namespace
+
+extern "C" const KernelSymbolTable kernel_symbol_table;
 
 namespace hal {
 
@@ -32,10 +51,26 @@ kernel::usize backtrace(kernel::uptr* frames, kernel::usize max_frames) {
     return count;
 }
 
-kernel::uptr symbolize(kernel::uptr, char* buffer, kernel::usize) {
-    // No symbol table in the image: addr2line -e newt.elf ADDRESS names the function.
+kernel::uptr symbolize(kernel::uptr address, char* buffer, kernel::usize buffer_size) {
+    // The table the build generates from the first link (baremetal/tools/kernel_symbols.py),
+    // sorted by address: find the last function starting at or below `address`.
+    const auto count = static_cast<kernel::usize>(kernel_symbol_table.count);
+    const KernelSymbol* symbols = kernel_symbol_table.symbols;
+    const char* names = reinterpret_cast<const char*>(symbols + count);
     buffer[0] = '\0';
-    return 0;
+    kernel::usize low = 0, high = count;
+    while (low < high) {
+        kernel::usize middle = low + (high - low) / 2;
+        if (symbols[middle].address <= address) low = middle + 1;
+        else high = middle;
+    }
+    if (low == 0) return 0;
+    const KernelSymbol& symbol = symbols[low - 1];
+    kernel::uptr offset = address - symbol.address;
+    // A size of 0 (assembly without .size) still names the nearest function.
+    if (symbol.size && offset >= symbol.size) return 0;
+    kstd::strlcpy(buffer, names + symbol.name_offset, buffer_size);
+    return offset;
 }
 
 void reboot() { x86::reset_machine(); }

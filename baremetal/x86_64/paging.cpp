@@ -7,6 +7,7 @@
 
 extern "C" char __kernel_physical_start[], __kernel_physical_end[];
 extern "C" char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
+extern "C" char __kernel_symbols_start[], __kernel_symbols_end[];
 
 namespace x86 {
 namespace {
@@ -79,7 +80,9 @@ void map_kernel_image() {
     for (std::uint64_t address = start; address < end; address += page) {
         std::uint64_t virtual_address = kernel_base + address;
         bool text = virtual_address >= text_start && virtual_address < text_end;
-        bool rodata = virtual_address >= rodata_start && virtual_address < rodata_end;
+        bool rodata = (virtual_address >= rodata_start && virtual_address < rodata_end) ||
+                      (virtual_address >= reinterpret_cast<std::uint64_t>(__kernel_symbols_start) &&
+                       virtual_address < reinterpret_cast<std::uint64_t>(__kernel_symbols_end));
         std::uint64_t flags = text ? global : rodata ? global | nx : global | writable | nx;
         map_page(virtual_address, address, flags);
     }

@@ -24,7 +24,9 @@ void dump_backtrace() {
     usize count = hal::backtrace(frames, 32);
     char line[256], symbol[160];
     for (usize i = 0; i < count; ++i) {
-        uptr offset = hal::symbolize(frames[i], symbol, sizeof symbol);
+        // Look up the call instruction, not the return address: after a call to a noreturn
+        // function the return address may already be past the caller's end.
+        uptr offset = hal::symbolize(frames[i] - 1, symbol, sizeof symbol) + 1;
         if (symbol[0])
             kstd::format(line, sizeof line, "  #%zu %p %s+%#lx\r\n", i, reinterpret_cast<void*>(frames[i]), symbol,
                          static_cast<unsigned long>(offset));

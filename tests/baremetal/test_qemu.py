@@ -98,6 +98,9 @@ class DirectBoot(unittest.TestCase):
         status, out = boot("panic\n", "--kernel", KERNEL, "--append", "demo=0")
         self.assertIn("KERNEL PANIC on cpu0 (main): requested from the monitor", out)
         self.assertRegex(out, r"#0 0xffffffff8[0-9a-f]+")
+        # Function names from the symbol table linked into the image, in call order.
+        self.assertRegex(out, r"(?s)#\d 0xffffffff8[0-9a-f]+ kernel::panic\(char const\*, \.\.\.\)\+0x[0-9a-f]+"
+                              r".*command_panic\(\)\+0x.*kernel::run_monitor\(\)\+0x")
         # The panic status (134) reaches the host modulo 128: QEMU exits with (v << 1) | 1.
         self.assertEqual(status, 134 & 0x7f, out)
 
