@@ -17,6 +17,7 @@ list(APPEND NEWT_BAREMETAL_SOURCES
   ${NEWT_ROOT}/baremetal/x86_64/apic.cpp
   ${NEWT_ROOT}/baremetal/x86_64/boot_info.cpp
   ${NEWT_ROOT}/arch/x86_64/context_switch.S
+  ${NEWT_ROOT}/arch/x86_64/cpu_exception.cpp
   ${NEWT_ROOT}/baremetal/x86_64/gdt.cpp
   ${NEWT_ROOT}/baremetal/x86_64/interrupt_stubs.S
   ${NEWT_ROOT}/baremetal/x86_64/interrupts.cpp

@@ -23,6 +23,7 @@
 #include "../kernel/hal/context.h"
 #include "../kernel/hal/debug.h"
 #include "../kernel/hal/physmem.h"
+#include "cpu_faults.h"
 #include "host_cpu.h"
 #include "interrupts.h"
 #include "models/uart16550_model.h"
@@ -68,6 +69,7 @@ void* cpu_thread_main(void* argument) {
     sigemptyset(&kick);
     sigaddset(&kick, kick_signal());
     pthread_sigmask(SIG_UNBLOCK, &kick, nullptr);
+    give_this_cpu_a_fault_stack();
     create_cpu_timer(cpu);
     capture_host_context(cpu.host_context);
     cpu.boot_stack = mmap(nullptr, boot_stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
@@ -154,6 +156,7 @@ void start_machine(const MachineConfig& config) {
         pthread_sigmask(SIG_BLOCK, &termination, nullptr);
     }
     install_interrupt_handler();
+    install_cpu_fault_handlers();
     create_physical_memory(config.memory_bytes);
     set_cpu_count(config.cpus);
 

@@ -11,6 +11,7 @@ set(NEWT_KERNEL_SOURCES
   mm/kmalloc.cpp
   core/boot.cpp
   core/command_line.cpp
+  core/crash.cpp
   core/demo.cpp
   core/klog.cpp
   core/monitor.cpp

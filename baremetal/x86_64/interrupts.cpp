@@ -1,12 +1,9 @@
 // The IDT, exception reports, and interrupt dispatch into the kernel's hooks.
 #include "interrupts.h"
 
-#include "../../kernel/core/panic.h"
+#include "../../arch/x86_64/cpu_exception.h"
 #include "../../kernel/hal/cpu.h"
 #include "../../kernel/hal/interrupts.h"
-#include "../../kernel/lib/format.h"
-#include "../../kernel/lib/string.h"
-#include "../../kernel/tty/console.h"
 #include "apic.h"
 #include "arch.h"
 #include "gdt.h"
@@ -40,35 +37,17 @@ struct IrqSlot {
 };
 IrqSlot irq_slots[hal::irq_line_count];
 
-const char* const exception_names[32] = {
-    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range", "invalid opcode",
-    "device not available", "double fault", "coprocessor overrun", "invalid TSS", "segment not present",
-    "stack fault", "general protection", "page fault", "reserved", "x87 floating point", "alignment check",
-    "machine check", "SIMD floating point", "virtualization", "control protection", "reserved", "reserved",
-    "reserved", "reserved", "reserved", "reserved", "hypervisor injection", "VMM communication", "security",
-    "reserved"};
-
 [[noreturn]] void report_exception(const InterruptFrame& frame) {
-    char text[768];
-    kstd::format(text, sizeof text,
-                 "\nCPU exception %llu (%s), error code %#llx, on cpu%u\n"
-                 "  rip %016llx  rsp %016llx  rflags %016llx  cs %llx ss %llx\n"
-                 "  rax %016llx  rbx %016llx  rcx %016llx  rdx %016llx\n"
-                 "  rsi %016llx  rdi %016llx  rbp %016llx  cr2 %016llx\n"
-                 "  r8  %016llx  r9  %016llx  r10 %016llx  r11 %016llx\n"
-                 "  r12 %016llx  r13 %016llx  r14 %016llx  r15 %016llx\n",
-                 (unsigned long long)frame.vector, exception_names[frame.vector & 31],
-                 (unsigned long long)frame.error_code, hal::current_cpu(), (unsigned long long)frame.rip,
-                 (unsigned long long)frame.rsp, (unsigned long long)frame.rflags, (unsigned long long)frame.cs,
-                 (unsigned long long)frame.ss, (unsigned long long)frame.rax, (unsigned long long)frame.rbx,
-                 (unsigned long long)frame.rcx, (unsigned long long)frame.rdx, (unsigned long long)frame.rsi,
-                 (unsigned long long)frame.rdi, (unsigned long long)frame.rbp, (unsigned long long)read_cr2(),
-                 (unsigned long long)frame.r8, (unsigned long long)frame.r9, (unsigned long long)frame.r10,
-                 (unsigned long long)frame.r11, (unsigned long long)frame.r12, (unsigned long long)frame.r13,
-                 (unsigned long long)frame.r14, (unsigned long long)frame.r15);
-    kernel::console_write_emergency(text, kstd::strlen(text));
-    kernel::panic("unhandled CPU exception %llu at %#llx", (unsigned long long)frame.vector,
-                  (unsigned long long)frame.rip);
+    arch::ExceptionState state {};
+    state.vector = frame.vector;
+    state.error_code = frame.error_code;
+    state.fault_address = read_cr2();
+    state.rip = frame.rip, state.rsp = frame.rsp, state.rflags = frame.rflags, state.cs = frame.cs, state.ss = frame.ss;
+    state.rax = frame.rax, state.rbx = frame.rbx, state.rcx = frame.rcx, state.rdx = frame.rdx;
+    state.rsi = frame.rsi, state.rdi = frame.rdi, state.rbp = frame.rbp;
+    state.r8 = frame.r8, state.r9 = frame.r9, state.r10 = frame.r10, state.r11 = frame.r11;
+    state.r12 = frame.r12, state.r13 = frame.r13, state.r14 = frame.r14, state.r15 = frame.r15;
+    arch::report_kernel_exception(state);
 }
 
 }  // namespace
