@@ -1,5 +1,5 @@
 // What Newt reads from the ACPI tables: CPUs and IOAPIC (MADT), ISA interrupt overrides,
-// and how to enter S5 (FADT + the \_S5 package in the DSDT).
+// how to enter S5 (FADT + the \_S5 package in the DSDT), and the RTC's century register (FADT).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +21,7 @@ struct AcpiInfo {
     std::uint16_t pm1b_control = 0;
     std::uint16_t slp_typ_a = 0, slp_typ_b = 0;
     bool s5_known = false;
+    std::uint8_t rtc_century_register = 0;  // FADT CENTURY: CMOS index of the century, 0 if none
     bool found = false;
 };
 
