@@ -26,6 +26,9 @@
 #include "cpu_faults.h"
 #include "host_cpu.h"
 #include "interrupts.h"
+#include "models/cmos_rtc_model.h"
+#include "models/pc_pci_functions.h"
+#include "models/pci_host_model.h"
 #include "models/uart16550_model.h"
 #include "physmem.h"
 #include "terminal.h"
@@ -51,6 +54,8 @@ std::atomic<int> exit_status {0};
 int poweroff_event = -1;
 pthread_mutex_t threads_lock = PTHREAD_MUTEX_INITIALIZER;  // CPU thread creation vs. join
 Uart16550Model* com1 = nullptr;
+PciHostModel* pci_host = nullptr;
+CmosRtcModel* cmos_rtc = nullptr;
 
 void cpu_entry(void* argument) {
     auto& cpu = *static_cast<HostCpu*>(argument);
@@ -173,6 +178,12 @@ void start_machine(const MachineConfig& config) {
         enter_raw_terminal();
         com1->start_input_thread(STDIN_FILENO, console_escape);
     }
+    pci_host = new PciHostModel();
+    add_pc_pci_functions(*pci_host);
+    attach_io_device(PciHostModel::base_port, PciHostModel::port_count, *pci_host);
+    cmos_rtc = new CmosRtcModel();
+    attach_io_device(CmosRtcModel::base_port, CmosRtcModel::port_count, *cmos_rtc);
+    boot_info.rtc_century_register = CmosRtcModel::century_register;  // what a PC's FADT would say
     start_cpu_thread(0);
 }
 
@@ -249,6 +260,9 @@ bool poweroff_requested(int* status) {
 void inject_console_input(const char* text) {
     if (com1) com1->receive(text, std::strlen(text));
 }
+
+PciHostModel& pci_host_model() { return *pci_host; }
+CmosRtcModel& cmos_rtc_model() { return *cmos_rtc; }
 
 }  // namespace hosted
 

@@ -41,4 +41,10 @@ bool poweroff_requested(int* status);
 // Lines queued for the console input, as if typed (tests).
 void inject_console_input(const char* text);
 
+// The machine's device models, for tests (valid after start_machine).
+class PciHostModel;
+class CmosRtcModel;
+PciHostModel& pci_host_model();
+CmosRtcModel& cmos_rtc_model();
+
 }  // namespace hosted

@@ -43,7 +43,6 @@ void note_timer_expiry(HostCpu& cpu) {
 namespace hal {
 
 kernel::u64 monotonic_ns() { return hosted::now(CLOCK_MONOTONIC) - hosted::boot_monotonic_ns; }
-kernel::u64 realtime_ns() { return hosted::now(CLOCK_REALTIME); }
 
 void arm_timer(kernel::u64 deadline_ns) {
     hosted::HostCpu* cpu = hosted::this_host_cpu();

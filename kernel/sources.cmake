@@ -20,6 +20,9 @@ set(NEWT_KERNEL_SOURCES
   core/scheduler.cpp
   core/timer_queue.cpp
   core/wait_queue.cpp
+  core/wall_clock.cpp
   tty/console.cpp
+  drivers/pci_bus.cpp
+  drivers/rtc_clock.cpp
   drivers/serial_console.cpp
 )

@@ -107,6 +107,7 @@ void parse_fadt(const SdtHeader* fadt) {
     kstd::memcpy(&pm1b, bytes + 68, 4);
     info.pm1a_control = static_cast<std::uint16_t>(pm1a);
     info.pm1b_control = static_cast<std::uint16_t>(pm1b);
+    if (fadt->length > 108) info.rtc_century_register = bytes[108];  // CENTURY (ACPI 1.0 and later)
     if (dsdt) {
         auto* table = physical<const SdtHeader>(dsdt);
         if (kstd::memcmp(table->signature, "DSDT", 4) == 0 && table->length < (1u << 24)) find_s5(table);

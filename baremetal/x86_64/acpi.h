@@ -1,5 +1,5 @@
 // What Newt reads from the ACPI tables: CPUs and IOAPIC (MADT), ISA interrupt overrides,
-// and how to enter S5 (FADT + the \_S5 package in the DSDT).
+// how to enter S5 (FADT + the \_S5 package in the DSDT), and the RTC's century register (FADT).
 #pragma once
 
 #include <cstdint>
@@ -26,6 +26,7 @@ struct AcpiInfo {
     std::uint8_t reset_space = 0;   // 0 system memory, 1 system I/O, 2 PCI configuration
     std::uint64_t reset_address = 0;
     std::uint8_t reset_value = 0;
+    std::uint8_t rtc_century_register = 0;  // FADT CENTURY: CMOS index of the century, 0 if none
     bool found = false;
 };
 

@@ -14,10 +14,6 @@
 #include "paging.h"
 #include "smp.h"
 
-namespace x86 {
-void read_rtc();  // hal/clock.cpp
-}
-
 extern "C" [[noreturn]] void baremetal_entry(std::uint32_t protocol, std::uint64_t info_physical) {
     static hal::BootInfo boot_info;
     x86::load_gdt(0);
@@ -31,8 +27,8 @@ extern "C" [[noreturn]] void baremetal_entry(std::uint32_t protocol, std::uint64
     x86::plan_cpus();
     x86::calibrate_clocks();
     x86::init_kernel_page_tables(boot_info);
-    x86::read_rtc();
     boot_info.cpu_count = x86::planned_cpu_count();
+    boot_info.rtc_century_register = x86::acpi_info().rtc_century_register;
     klog_info("x86_64: booted by %s; ACPI %s, %u CPUs in the MADT, IOAPIC at %#llx; TSC %llu MHz",
               boot_protocol == x86::BootProtocol::pvh ? "PVH" : "Multiboot2", x86::acpi_info().found ? "found" : "missing",
               x86::acpi_info().cpu_count, static_cast<unsigned long long>(x86::acpi_info().ioapic_address),

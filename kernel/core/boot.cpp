@@ -1,5 +1,7 @@
 #include "boot.h"
 
+#include "../drivers/pci_bus.h"
+#include "../drivers/rtc_clock.h"
 #include "../drivers/serial_console.h"
 #include "../hal/boot.h"
 #include "../hal/cpu.h"
@@ -70,6 +72,8 @@ void kernel_main(const hal::BootInfo& boot_info) {
 
     scheduler_init_cpu(0);
     init_serial_console();
+    init_rtc_clock(boot_info.rtc_century_register);
+    init_pci_bus();
     if (auto result = scheduler_start_services(); result.is_error())
         panic("scheduler services: %s", errno_name(result.error()));
     klog_info("cpu: %u CPUs present, starting the secondaries", boot_info.cpu_count);

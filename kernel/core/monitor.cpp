@@ -1,7 +1,9 @@
 // The kernel monitor: a line-oriented prompt on the console until the shell arrives.
+#include "../drivers/pci_bus.h"
 #include "../hal/cpu.h"
 #include "../hal/debug.h"
 #include "../hal/timer.h"
+#include "../lib/civil_time.h"
 #include "../lib/format.h"
 #include "../lib/string.h"
 #include "../mm/frame_allocator.h"
@@ -11,6 +13,7 @@
 #include "klog.h"
 #include "panic.h"
 #include "scheduler.h"
+#include "wall_clock.h"
 
 namespace kernel {
 namespace {
@@ -90,6 +93,12 @@ void command_log() {
     }
 }
 
+void command_date() {
+    char text[32];
+    format_civil_time(text, sizeof text, from_unix_seconds(static_cast<i64>(realtime_ns() / 1'000'000'000)));
+    kprintf("%s UTC\n", text);
+}
+
 void command_poweroff() {
     klog_info("monitor: powering off");
     hal::poweroff(0);
@@ -108,6 +117,8 @@ const Command commands[] = {
     {"mem", "physical frames and kernel heap statistics", command_mem},
     {"uptime", "time since boot and per-CPU load", command_uptime},
     {"log", "print the kernel log", command_log},
+    {"date", "the wall clock (UTC)", command_date},
+    {"pci", "list the PCI functions and their BARs", print_pci_functions},
     {"demo", "run the preemption self-demo again", run_self_demo},
     {"poweroff", "stop Newt", command_poweroff},
     {"reboot", "restart Newt", command_reboot},

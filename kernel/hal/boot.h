@@ -27,6 +27,7 @@ struct BootInfo {
     kernel::PhysAddr initrd_base = 0;    // 0 when there is no initrd
     kernel::u64 initrd_size = 0;
     unsigned cpu_count = 1;              // CPUs the backend can start (boot CPU included)
+    kernel::u8 rtc_century_register = 0; // CMOS register with the RTC's century (ACPI FADT), 0: none
 };
 
 }  // namespace hal

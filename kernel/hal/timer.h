@@ -1,4 +1,5 @@
-// Clocks and per-CPU one-shot timers (tickless: the scheduler picks every deadline).
+// The monotonic clock and per-CPU one-shot timers (tickless: the scheduler picks every
+// deadline). The wall clock is the kernel's own (core/wall_clock.h), set from the RTC.
 #pragma once
 
 #include "../lib/types.h"
@@ -7,8 +8,6 @@ namespace hal {
 
 // Nanoseconds since boot, monotonic, the same clock on every CPU.
 kernel::u64 monotonic_ns();
-// Nanoseconds since 1970-01-01 UTC (wall clock).
-kernel::u64 realtime_ns();
 
 // Arms the current CPU's one-shot timer for monotonic time `deadline_ns`, replacing any
 // earlier deadline; 0 disarms it. A deadline in the past fires at once. On expiry the CPU

@@ -4,10 +4,13 @@ under TCG, drive the kernel monitor over the serial console, check output and st
 
 Usage: test_qemu.py RUN_QEMU NEWT_ELF NEWT_ISO
 """
+import calendar
 import os
 import re
 import select
+import socket
 import subprocess
+import tempfile
 import time
 import sys
 import unittest
@@ -15,10 +18,11 @@ import unittest
 RUN_QEMU = KERNEL = ISO = None
 
 
-def boot(commands, *options, timeout=120):
+def boot(commands, *options, timeout=120, at_first_prompt=None):
     """Runs tools/run-qemu and types `commands` (one per line) at the monitor prompt, each
     after the prompt appears (the UART drops what arrives before the driver is ready, as real
-    hardware does). Returns (status, output)."""
+    hardware does). `at_first_prompt` is called once the kernel's monitor is up. Returns
+    (status, output)."""
     proc = subprocess.Popen([RUN_QEMU, "--timeout", str(timeout - 10), *options], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = b""
@@ -37,6 +41,8 @@ def boot(commands, *options, timeout=120):
                 break
             output += chunk
         if pending and output.count(b"newt> ") > prompts_seen:
+            if prompts_seen == 0 and at_first_prompt:
+                at_first_prompt()
             prompts_seen += 1
             proc.stdin.write(pending.pop(0).encode())
             proc.stdin.flush()
@@ -44,6 +50,83 @@ def boot(commands, *options, timeout=120):
     proc.stdin.close()
     proc.stdout.close()
     return status, output.decode(errors="replace")
+
+
+def qemu_monitor(path, command, timeout=20):
+    """Runs `command` on the QEMU human monitor listening on unix socket `path`; returns its
+    output without the echo and the terminal escapes."""
+    deadline = time.monotonic() + timeout
+    with socket.socket(socket.AF_UNIX) as sock:
+        while True:
+            try:
+                sock.connect(path)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        sock.settimeout(timeout)
+        def read_prompt():
+            data = b""
+            while not data.endswith(b"(qemu) "):
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", data.decode(errors="replace"))
+        read_prompt()
+        sock.sendall(command.encode() + b"\n")
+        return read_prompt().split("\n", 1)[1].rsplit("(qemu) ", 1)[0]
+
+
+def size_in_bytes(text):
+    return int(text[:-1]) << {"K": 10, "M": 20, "G": 30}[text[-1]] if text[-1] in "KMG" else int(text)
+
+
+def parse_newt_pci(text):
+    """{"bb:dd.f": {"id", "irq", "bars": {n: (kind, base, size, prefetchable, bits)}}}."""
+    functions, current = {}, None
+    for line in text.splitlines():
+        header = re.match(r"([0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) .+ \[[0-9a-f]{4}\]: ([0-9a-f]{4}:[0-9a-f]{4}) "
+                          r"\(rev [0-9a-f]{2}\)(?: IRQ (\d+))?\s*$", line)
+        if header:
+            current = functions[header.group(1)] = {"id": header.group(2), "irq": header.group(3), "bars": {}}
+            continue
+        bar = re.match(r"\s+BAR(\d): (?:I/O at (0x[0-9a-f]+)|memory at (0x[0-9a-f]+) \((32|64)-bit, "
+                       r"(prefetchable|non-prefetchable)\)) \[size (\w+)\]", line)
+        if bar and current is not None:
+            number, io, memory, bits, prefetch, size = bar.groups()
+            current["bars"][int(number)] = (("io", int(io, 16), size_in_bytes(size), False, None) if io else
+                                            ("memory", int(memory, 16), size_in_bytes(size),
+                                             prefetch == "prefetchable", int(bits)))
+    return functions
+
+
+def parse_qemu_pci(text):
+    """QEMU's `info pci` in the same shape as parse_newt_pci (the ROM, BAR6, left out)."""
+    functions, current = {}, None
+    for line in text.splitlines():
+        slot = re.match(r"\s*Bus\s+(\d+), device\s+(\d+), function (\d+):", line)
+        if slot:
+            key = "%02x:%02x.%d" % tuple(map(int, slot.groups()))
+            current = functions[key] = {"id": None, "irq": None, "bars": {}}
+            continue
+        if current is None:
+            continue
+        ident = re.search(r"PCI device ([0-9a-f]{4}:[0-9a-f]{4})", line)
+        if ident:
+            current["id"] = ident.group(1)
+        irq = re.match(r"\s*IRQ (\d+), pin [A-D]", line)
+        if irq:
+            current["irq"] = irq.group(1)
+        bar = re.match(r"\s*BAR([0-5]): (?:I/O at (0x[0-9a-f]+) \[(0x[0-9a-f]+)\]|(32|64) bit (prefetchable )?"
+                       r"memory at (0x[0-9a-f]+) \[(0x[0-9a-f]+)\])", line)
+        if bar:
+            number, io, io_end, bits, prefetch, memory, memory_end = bar.groups()
+            current["bars"][int(number)] = (("io", int(io, 16), int(io_end, 16) - int(io, 16) + 1, False, None) if io
+                                            else ("memory", int(memory, 16), int(memory_end, 16) - int(memory, 16) + 1,
+                                                  bool(prefetch), int(bits)))
+    return functions
 
 
 class DirectBoot(unittest.TestCase):
@@ -66,6 +149,34 @@ class DirectBoot(unittest.TestCase):
         self.assertRegex(out, r"frames: \d+ total, \d+ free")
         self.assertRegex(out, r"up \d+\.\d{3} s, 1 CPUs")
         self.assertIn("monitor: powering off", out)
+
+    def test_pci_matches_qemu_and_date_matches_the_host(self):
+        with tempfile.TemporaryDirectory() as directory:
+            monitor = os.path.join(directory, "monitor.sock")
+            qemu_view = {}
+            before = time.time()
+            status, out = boot("pci\ndate\npoweroff\n", "--kernel", KERNEL, "--append", "demo=0",
+                               "--", "-monitor", f"unix:{monitor},server=on,wait=off",
+                               at_first_prompt=lambda: qemu_view.update(text=qemu_monitor(monitor, "info pci")))
+            after = time.time()
+        self.assertEqual(status, 0, out)
+        listing = out[out.index("newt> pci"):out.index("newt> date")]
+        ours = parse_newt_pci(listing)
+        # QEMU -M pc: i440FX, PIIX3 ISA + IDE, PIIX4 ACPI, std VGA, e1000.
+        self.assertEqual({key: f["id"] for key, f in ours.items()},
+                         {"00:00.0": "8086:1237", "00:01.0": "8086:7000", "00:01.1": "8086:7010",
+                          "00:01.3": "8086:7113", "00:02.0": "1234:1111", "00:03.0": "8086:100e"}, listing)
+        self.assertEqual(ours["00:01.1"]["bars"], {4: ("io", 0xc040, 16, False, None)})
+        self.assertEqual(ours["00:02.0"]["bars"][0][2:], (16 << 20, True, 32))
+        self.assertEqual(ours["00:03.0"]["bars"][0][2], 128 << 10)
+        # Differential: what QEMU itself says about the same machine.
+        theirs = parse_qemu_pci(qemu_view["text"])
+        self.assertEqual(ours, theirs, f"newt:\n{listing}\nQEMU:\n{qemu_view['text']}")
+        # date: the CMOS clock QEMU keeps in UTC, within a minute of the host.
+        shown = re.search(r"\n(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d) UTC", out)
+        self.assertIsNotNone(shown, out)
+        seconds = calendar.timegm(tuple(map(int, shown.groups())))
+        self.assertTrue(before - 60 <= seconds <= after + 60, f"{shown.group(0)!r} not near [{before}, {after}]")
 
     def test_command_line_and_memory_size(self):
         status, out = boot("poweroff\n", "--kernel", KERNEL, "--mem", "128M", "--append", "demo=0 loglevel=7")

@@ -3,6 +3,7 @@
 
 Usage: test_monitor.py PATH_TO_NEWT
 """
+import calendar
 import os
 import pty
 import re
@@ -92,7 +93,7 @@ class PipedMonitor(unittest.TestCase):
         preemptions = int(re.search(r"Timer preemptions during the demo: (\d+)", out).group(1))
         self.assertGreater(preemptions, 4)
         # help lists every command.
-        for command in ["help", "threads", "mem", "uptime", "log", "poweroff"]:
+        for command in ["help", "threads", "mem", "uptime", "log", "date", "pci", "poweroff"]:
             self.assertRegex(out, rf"\n  {command}\s+\S")
         # threads: the table with idle threads, the reaper and the monitor's thread.
         self.assertRegex(out, r"TID\s+NAME\s+STATE")
@@ -114,6 +115,29 @@ class PipedMonitor(unittest.TestCase):
         self.assertGreaterEqual(out.count("smp: 2 of 2 CPUs online"), 2)
         self.assertIn("nosuchcommand: unknown command", out)
         self.assertIn("monitor: powering off", out)
+
+    def test_pci_and_date(self):
+        before = time.time()
+        status, out = run_piped(["--append", "demo=0"], "pci\ndate\npoweroff\n")
+        after = time.time()
+        self.assertEqual(status, 0, out)
+        self.assertRegex(out, r"rtc: CMOS clock \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC")
+        self.assertIn("pci: 4 functions", out)
+        # The hosted PC's PCI functions, lspci -nn style, with their BARs.
+        listing = out[out.index("newt> pci"):]
+        self.assertRegex(listing, r"\n00:00\.0 Host bridge \[0600\]: 8086:1237 \(rev 02\)\r?\n")
+        self.assertRegex(listing, r"\n00:01\.0 ISA bridge \[0601\]: 8086:7000 \(rev 00\)\r?\n")
+        self.assertRegex(listing, r"\n00:01\.1 IDE interface \[0101\]: 8086:7010 \(rev 00\)\r?\n"
+                                  r"\s+BAR4: I/O at 0xc040 \[size 16\]\r?\n")
+        self.assertRegex(listing, r"\n00:02\.0 VGA compatible controller \[0300\]: 1234:1111 \(rev 02\)\r?\n"
+                                  r"\s+BAR0: memory at 0xfd000000 \(32-bit, prefetchable\) \[size 16M\]\r?\n"
+                                  r"\s+BAR2: memory at 0xfebf0000 \(32-bit, non-prefetchable\) \[size 4K\]\r?\n")
+        self.assertEqual(len(re.findall(r"\n[0-9a-f]{2}:[0-9a-f]{2}\.[0-7] ", listing)), 4, listing)
+        # date: the host's UTC time (the RTC model reads the host clock; whole seconds).
+        shown = re.search(r"\n(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d) UTC", listing)
+        self.assertIsNotNone(shown, listing)
+        seconds = calendar.timegm(tuple(map(int, shown.groups())))
+        self.assertTrue(before - 2 <= seconds <= after + 1, f"{shown.group(0)!r} not in [{before}, {after}]")
 
     def test_cpu_and_memory_options(self):
         status, out = run_piped(["--smp", "4", "--mem", "64M", "--append", "demo=0"], "uptime\npoweroff\n")
