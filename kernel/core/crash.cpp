@@ -10,14 +10,16 @@ namespace {
 
 // Volatile addresses keep the compiler from seeing (and optimizing) the undefined behaviour.
 volatile uptr null_address = 0;
-volatile int divisor = 0;
-const volatile u64 read_only_word = 0x6e657774;
+volatile int dividend = 1, divisor = 0;
+// Plain const, so that it lands in .rodata; written through a laundered address.
+const u64 read_only_word = 0x6e657774;
+volatile uptr read_only_address = reinterpret_cast<uptr>(&read_only_word);
 // A `ret` instruction in writable data: executing it needs an executable data page.
 volatile u8 data_code[16] = {0xc3};
 
 NEWT_RAW_FAULT void null_dereference() { (void)*reinterpret_cast<volatile u64*>(null_address); }
 
-NEWT_RAW_FAULT void write_rodata() { *const_cast<volatile u64*>(&read_only_word) = 1; }
+NEWT_RAW_FAULT void write_rodata() { *reinterpret_cast<volatile u64*>(read_only_address) = 1; }
 
 NEWT_RAW_FAULT void execute_data() {
     auto function = reinterpret_cast<void (*)()>(reinterpret_cast<uptr>(&data_code[0]));
@@ -25,7 +27,7 @@ NEWT_RAW_FAULT void execute_data() {
 }
 
 NEWT_RAW_FAULT void divide_by_zero() {
-    volatile int quotient = 1 / divisor;
+    volatile int quotient = dividend / divisor;
     (void)quotient;
 }
 

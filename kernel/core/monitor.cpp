@@ -10,6 +10,7 @@
 #include "../mm/kmalloc.h"
 #include "../tty/console.h"
 #include "boot.h"
+#include "crash.h"
 #include "klog.h"
 #include "panic.h"
 #include "scheduler.h"
@@ -21,7 +22,7 @@ namespace {
 struct Command {
     const char* name;
     const char* help;
-    void (*run)();
+    void (*run)(const char* arguments);  // the rest of the line, leading spaces skipped
 };
 
 void print_seconds(u64 ns) {
@@ -38,9 +39,9 @@ const char* state_name(ThreadState state) {
     return "?";
 }
 
-void command_help();
+void command_help(const char*);
 
-void command_threads() {
+void command_threads(const char*) {
     kprintf("%5s  %-16s %-9s %3s %4s %12s %9s\n", "TID", "NAME", "STATE", "PRI", "CPU", "RUNTIME(ms)", "SWITCHES");
     for_each_thread([](const ThreadInfo& info) {
         const char* state = info.running ? "running" : state_name(info.state);
@@ -52,7 +53,7 @@ void command_threads() {
     });
 }
 
-void command_mem() {
+void command_mem(const char*) {
     mm::FrameStats frames = mm::frame_stats();
     kprintf("frames: %zu total, %zu free, %zu used (%zu KiB free); %zu allocations, %zu failed\n",
             frames.total_frames, frames.free_frames, frames.total_frames - frames.free_frames,
@@ -66,7 +67,7 @@ void command_mem() {
             heap.failures);
 }
 
-void command_uptime() {
+void command_uptime(const char*) {
     kprintf("up ");
     print_seconds(hal::monotonic_ns());
     kprintf(", %u CPUs\n", hal::cpu_count());
@@ -82,7 +83,7 @@ void command_uptime() {
     }
 }
 
-void command_log() {
+void command_log(const char*) {
     char chunk[512];
     usize total = kernel_log_size();
     for (usize offset = 0; offset < total;) {
@@ -93,23 +94,37 @@ void command_log() {
     }
 }
 
-void command_date() {
+void command_date(const char*) {
     char text[32];
     format_civil_time(text, sizeof text, from_unix_seconds(static_cast<i64>(realtime_ns() / 1'000'000'000)));
     kprintf("%s UTC\n", text);
 }
 
-void command_poweroff() {
+void command_poweroff(const char*) {
     klog_info("monitor: powering off");
     hal::poweroff(0);
 }
 
-void command_reboot() {
+void command_reboot(const char*) {
     klog_info("monitor: rebooting");
     hal::reboot();
 }
 
-void command_panic() { panic("requested from the monitor"); }
+void command_panic(const char*) { panic("requested from the monitor"); }
+
+void command_crash(const char* kind) {
+    for (const CrashKind* crash = crash_kinds; crash->name; ++crash) {
+        if (kstd::strcmp(crash->name, kind) == 0) {
+            klog_warn("monitor: crash %s: %s", crash->name, crash->description);
+            crash->run();
+            kprintf("crash %s: the kernel survived (the fault did not happen)\n", crash->name);
+            return;
+        }
+    }
+    kprintf("usage: crash KIND, where KIND is one of\n");
+    for (const CrashKind* crash = crash_kinds; crash->name; ++crash)
+        kprintf("  %-8s %s\n", crash->name, crash->description);
+}
 
 const Command commands[] = {
     {"help", "list the commands", command_help},
@@ -118,14 +133,15 @@ const Command commands[] = {
     {"uptime", "time since boot and per-CPU load", command_uptime},
     {"log", "print the kernel log", command_log},
     {"date", "the wall clock (UTC)", command_date},
-    {"pci", "list the PCI functions and their BARs", print_pci_functions},
-    {"demo", "run the preemption self-demo again", run_self_demo},
+    {"pci", "list the PCI functions and their BARs", [](const char*) { print_pci_functions(); }},
+    {"demo", "run the preemption self-demo again", [](const char*) { run_self_demo(); }},
     {"poweroff", "stop Newt", command_poweroff},
     {"reboot", "restart Newt", command_reboot},
     {"panic", "crash the kernel on purpose (tests the panic path)", command_panic},
+    {"crash", "take a CPU exception on purpose: crash null|rodata|exec|divide|ud2", command_crash},
 };
 
-void command_help() {
+void command_help(const char*) {
     for (const Command& command : commands) kprintf("  %-10s %s\n", command.name, command.help);
 }
 
@@ -179,12 +195,14 @@ void run_monitor() {
         while (*word == ' ') ++word;
         char* end = word;
         while (*end && *end != ' ') ++end;
-        *end = '\0';
+        char* arguments = end;
+        if (*end) *arguments++ = '\0';
+        while (*arguments == ' ') ++arguments;
         if (!*word) continue;
         bool found = false;
         for (const Command& command : commands) {
             if (kstd::strcmp(command.name, word) == 0) {
-                command.run();
+                command.run(arguments);
                 found = true;
                 break;
             }
