@@ -73,6 +73,7 @@ constexpr std::uint64_t rflags_interrupt = 1u << 9;
 // Where physical memory is mapped (the boot code maps the first 4 GiB there) and where the
 // kernel image runs.
 constexpr std::uint64_t direct_map_base = 0xffff800000000000ull;
+constexpr std::uint64_t direct_map_size = 4ull << 30;
 constexpr std::uint64_t kernel_base = 0xffffffff80000000ull;
 
 template <typename T = void>
