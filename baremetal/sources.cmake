@@ -4,7 +4,9 @@ include(${NEWT_ROOT}/kernel/sources.cmake)
 list(TRANSFORM NEWT_KERNEL_SOURCES PREPEND ${NEWT_ROOT}/kernel/)
 list(APPEND NEWT_BAREMETAL_SOURCES
   ${NEWT_KERNEL_SOURCES}
+  ${NEWT_ROOT}/devices/i8042.cpp
   ${NEWT_ROOT}/devices/uart16550.cpp
+  ${NEWT_ROOT}/devices/vga_text.cpp
   ${NEWT_ROOT}/baremetal/hal/clock.cpp
   ${NEWT_ROOT}/baremetal/hal/context.cpp
   ${NEWT_ROOT}/baremetal/hal/cpu.cpp

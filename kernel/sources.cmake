@@ -20,5 +20,8 @@ set(NEWT_KERNEL_SOURCES
   core/timer_queue.cpp
   core/wait_queue.cpp
   tty/console.cpp
+  drivers/keyboard.cpp
+  drivers/scancode_decoder.cpp
   drivers/serial_console.cpp
+  drivers/vga_console.cpp
 )

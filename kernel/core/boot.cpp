@@ -1,6 +1,8 @@
 #include "boot.h"
 
+#include "../drivers/keyboard.h"
 #include "../drivers/serial_console.h"
+#include "../drivers/vga_console.h"
 #include "../hal/boot.h"
 #include "../hal/cpu.h"
 #include "../hal/timer.h"
@@ -70,6 +72,8 @@ void kernel_main(const hal::BootInfo& boot_info) {
 
     scheduler_init_cpu(0);
     init_serial_console();
+    init_vga_console();
+    init_keyboard();
     if (auto result = scheduler_start_services(); result.is_error())
         panic("scheduler services: %s", errno_name(result.error()));
     klog_info("cpu: %u CPUs present, starting the secondaries", boot_info.cpu_count);
