@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -202,6 +203,38 @@ TEST(VgaConsole, BackspaceMovesLeftAndTheLineEditorErases) {
         write("\b\b\b");  // stops at the left edge
         screen = hosted::vga_text_screen();
         EXPECT_EQ(screen.cursor_column, 0u);
+    });
+}
+
+// A sink registered late with ConsoleReplay::recent_output first receives the last 4 KiB
+// of console output, from a line start.
+char late_sink_text[16384];
+std::size_t late_sink_length = 0;
+
+TEST(ConsoleReplay, LateSinkGetsTheRecentOutputFromALineStart) {
+    run_in_kernel([] {
+        for (int i = 0; i < 100; ++i) kernel::kprintf("replay %03d %s\n", i, std::string(40, '.').c_str());
+        kernel::register_console_output(
+            [](void*, const char* text, kernel::usize length) {
+                length = std::min(length, sizeof late_sink_text - late_sink_length);
+                std::memcpy(late_sink_text + late_sink_length, text, length);
+                late_sink_length += length;
+            },
+            nullptr, kernel::ConsoleReplay::recent_output);
+        std::string text(late_sink_text, late_sink_length);
+        // 100 lines of 53 bytes ("\r\n" included) overflow the 4 KiB: the oldest lines and
+        // the partial line at the start are gone, the rest is whole lines up to the last.
+        ASSERT_EQ(text.compare(0, 7, "replay "), 0) << text;
+        int first = std::stoi(text.substr(7, 3));
+        EXPECT_GT(first, 20);
+        EXPECT_LT(first, 30);
+        std::string expected;
+        for (int i = first; i < 100; ++i) {
+            char line[64];
+            std::snprintf(line, sizeof line, "replay %03d %s\r\n", i, std::string(40, '.').c_str());
+            expected += line;
+        }
+        EXPECT_EQ(text.substr(0, expected.size()), expected);
     });
 }
 
