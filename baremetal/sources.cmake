@@ -5,8 +5,10 @@ list(TRANSFORM NEWT_KERNEL_SOURCES PREPEND ${NEWT_ROOT}/kernel/)
 list(APPEND NEWT_BAREMETAL_SOURCES
   ${NEWT_KERNEL_SOURCES}
   ${NEWT_ROOT}/devices/cmos_rtc.cpp
+  ${NEWT_ROOT}/devices/i8042.cpp
   ${NEWT_ROOT}/devices/pci.cpp
   ${NEWT_ROOT}/devices/uart16550.cpp
+  ${NEWT_ROOT}/devices/vga_text.cpp
   ${NEWT_ROOT}/baremetal/hal/context.cpp
   ${NEWT_ROOT}/baremetal/hal/cpu.cpp
   ${NEWT_ROOT}/baremetal/hal/debug.cpp

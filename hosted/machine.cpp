@@ -22,6 +22,7 @@
 
 #include "../kernel/hal/context.h"
 #include "../kernel/hal/debug.h"
+#include "../kernel/hal/interrupts.h"
 #include "../kernel/hal/physmem.h"
 #include "cpu_faults.h"
 #include "host_cpu.h"
@@ -29,7 +30,9 @@
 #include "models/cmos_rtc_model.h"
 #include "models/pc_pci_functions.h"
 #include "models/pci_host_model.h"
+#include "models/i8042_model.h"
 #include "models/uart16550_model.h"
+#include "models/vga_text_model.h"
 #include "physmem.h"
 #include "terminal.h"
 
@@ -43,6 +46,10 @@ namespace {
 constexpr std::size_t boot_stack_size = 1u << 20;
 constexpr std::uint16_t com1_base = 0x3f8;
 constexpr unsigned com1_irq = 4;
+constexpr unsigned keyboard_irq = 1;
+// As on a PC, [640 KiB, 1 MiB) is not RAM: VGA memory and ROMs live there.
+constexpr std::size_t legacy_hole_start = 0xa0000;
+constexpr std::size_t legacy_hole_end = 0x100000;
 
 hal::BootInfo boot_info;
 std::string command_line;
@@ -56,6 +63,8 @@ pthread_mutex_t threads_lock = PTHREAD_MUTEX_INITIALIZER;  // CPU thread creatio
 Uart16550Model* com1 = nullptr;
 PciHostModel* pci_host = nullptr;
 CmosRtcModel* cmos_rtc = nullptr;
+VgaTextModel* vga = nullptr;
+I8042Model* i8042 = nullptr;
 
 void cpu_entry(void* argument) {
     auto& cpu = *static_cast<HostCpu*>(argument);
@@ -167,13 +176,19 @@ void start_machine(const MachineConfig& config) {
 
     command_line = config.command_line;
     boot_info.command_line = command_line.c_str();
-    boot_info.memory_map[0] = {hal::page_size, physical_memory_size() - hal::page_size, hal::MemoryType::usable};
-    boot_info.memory_range_count = 1;
+    boot_info.memory_map[0] = {hal::page_size, legacy_hole_start - hal::page_size, hal::MemoryType::usable};
+    boot_info.memory_map[1] = {legacy_hole_start, legacy_hole_end - legacy_hole_start, hal::MemoryType::reserved};
+    boot_info.memory_map[2] = {legacy_hole_end, physical_memory_size() - legacy_hole_end, hal::MemoryType::usable};
+    boot_info.memory_range_count = 3;
     boot_info.cpu_count = config.cpus;
     poweroff_event = eventfd(0, EFD_CLOEXEC);
 
     com1 = new Uart16550Model(com1_irq, STDOUT_FILENO);
     attach_io_device(com1_base, 8, *com1);
+    vga = new VgaTextModel;
+    vga->attach();
+    i8042 = new I8042Model(keyboard_irq);
+    i8042->attach();
     if (config.console_input) {
         enter_raw_terminal();
         com1->start_input_thread(STDIN_FILENO, console_escape);
@@ -263,6 +278,17 @@ void inject_console_input(const char* text) {
 
 PciHostModel& pci_host_model() { return *pci_host; }
 CmosRtcModel& cmos_rtc_model() { return *cmos_rtc; }
+// Both take a model's lock, which the kernel's interrupt handlers take too: from a CPU
+// thread (a test body), no interrupt may run on this CPU meanwhile.
+VgaTextScreen vga_text_screen() {
+    hal::InterruptGuard interrupts;
+    return vga ? vga->screen() : VgaTextScreen {};
+}
+
+void inject_keyboard_scancodes(const std::vector<std::uint8_t>& scancodes) {
+    hal::InterruptGuard interrupts;
+    if (i8042) i8042->inject_scancodes(scancodes.data(), scancodes.size());
+}
 
 }  // namespace hosted
 

@@ -3,7 +3,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
+#include <vector>
+
+#include "models/vga_text_model.h"
 
 namespace hosted {
 
@@ -46,5 +50,11 @@ class PciHostModel;
 class CmosRtcModel;
 PciHostModel& pci_host_model();
 CmosRtcModel& cmos_rtc_model();
+// A copy of the VGA text screen: lines, attributes, cursor (tests).
+VgaTextScreen vga_text_screen();
+
+// Bytes from the PS/2 keyboard, scancode set 1 as the i8042 delivers them with translation
+// on, e.g. {0x2e, 0xae} for 'c' pressed and released (tests).
+void inject_keyboard_scancodes(const std::vector<std::uint8_t>& scancodes);
 
 }  // namespace hosted

@@ -24,5 +24,8 @@ set(NEWT_KERNEL_SOURCES
   tty/console.cpp
   drivers/pci_bus.cpp
   drivers/rtc_clock.cpp
+  drivers/keyboard.cpp
+  drivers/scancode_decoder.cpp
   drivers/serial_console.cpp
+  drivers/vga_console.cpp
 )

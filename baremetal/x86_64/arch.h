@@ -72,9 +72,10 @@ constexpr std::uint64_t rflags_interrupt = 1u << 9;
 constexpr std::uint32_t msr_gs_base = 0xc0000101;
 constexpr std::uint32_t msr_kernel_gs_base = 0xc0000102;  // swapped in by swapgs
 
-// Where physical memory is mapped (the boot code maps the first 4 GiB there) and where the
-// kernel image runs.
+// Where physical memory is mapped and where the kernel image runs. The direct map always
+// covers the first 4 GiB (firmware, ACPI, APICs, PCI windows); paging.cpp adds all RAM above.
 constexpr std::uint64_t direct_map_base = 0xffff800000000000ull;
+constexpr std::uint64_t direct_map_size = 4ull << 30;
 constexpr std::uint64_t kernel_base = 0xffffffff80000000ull;
 
 template <typename T = void>

@@ -2,7 +2,9 @@
 
 #include "../drivers/pci_bus.h"
 #include "../drivers/rtc_clock.h"
+#include "../drivers/keyboard.h"
 #include "../drivers/serial_console.h"
+#include "../drivers/vga_console.h"
 #include "../hal/boot.h"
 #include "../hal/cpu.h"
 #include "../hal/timer.h"
@@ -74,6 +76,8 @@ void kernel_main(const hal::BootInfo& boot_info) {
     init_serial_console();
     init_rtc_clock(boot_info.rtc_century_register);
     init_pci_bus();
+    init_vga_console();
+    init_keyboard();
     if (auto result = scheduler_start_services(); result.is_error())
         panic("scheduler services: %s", errno_name(result.error()));
     klog_info("cpu: %u CPUs present, starting the secondaries", boot_info.cpu_count);

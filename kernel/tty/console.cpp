@@ -19,6 +19,13 @@ Spinlock console_lock;
 Sink sinks[max_sinks];
 usize sink_count = 0;
 
+// The most recent output (as the sinks got it), replayed to sinks that register late so a
+// screen shows the boot log written before its driver started. Protected by console_lock.
+constexpr usize backlog_capacity = 4 * KiB;
+char backlog[backlog_capacity];
+usize backlog_end = 0;  // where the next byte goes
+bool backlog_wrapped = false;
+
 // Received characters waiting for a reader.
 constexpr usize input_capacity = 1024;
 Spinlock input_lock;
@@ -34,6 +41,36 @@ void emit(const char* text, usize length) {
     for (usize i = 0; i < sink_count; ++i) sinks[i].output(sinks[i].context, text, length);
 }
 
+void remember(const char* text, usize length) {
+    for (usize i = 0; i < length; ++i) {
+        backlog[backlog_end++] = text[i];
+        if (backlog_end == backlog_capacity) {
+            backlog_end = 0;
+            backlog_wrapped = true;
+        }
+    }
+}
+
+void replay_backlog(ConsoleOutput output, void* context) {
+    if (!backlog_wrapped) {
+        if (backlog_end) output(context, backlog, backlog_end);
+        return;
+    }
+    // The oldest bytes start mid-line: begin after the first line break.
+    usize start = backlog_end;
+    usize left = backlog_capacity;
+    while (left && backlog[start] != '\n') {
+        start = (start + 1) % backlog_capacity;
+        --left;
+    }
+    if (!left) return;
+    start = (start + 1) % backlog_capacity;
+    --left;
+    usize first = backlog_capacity - start < left ? backlog_capacity - start : left;
+    if (first) output(context, backlog + start, first);
+    if (left > first) output(context, backlog, left - first);
+}
+
 // Writes text with "\n" expanded to "\r\n", in chunks.
 void write_translated(const char* text, usize length) {
     char chunk[256];
@@ -42,18 +79,24 @@ void write_translated(const char* text, usize length) {
         if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) chunk[used++] = '\r';
         chunk[used++] = text[i];
         if (used >= sizeof chunk - 2) {
+            remember(chunk, used);
             emit(chunk, used);
             used = 0;
         }
     }
-    if (used) emit(chunk, used);
+    if (used) {
+        remember(chunk, used);
+        emit(chunk, used);
+    }
 }
 
 }  // namespace
 
-void register_console_output(ConsoleOutput output, void* context) {
+void register_console_output(ConsoleOutput output, void* context, ConsoleReplay replay) {
     SpinlockGuard guard(console_lock);
-    if (sink_count < max_sinks) sinks[sink_count++] = {output, context};
+    if (sink_count == max_sinks) return;
+    if (replay == ConsoleReplay::recent_output) replay_backlog(output, context);
+    sinks[sink_count++] = {output, context};
 }
 
 void console_write(const char* text, usize length) {

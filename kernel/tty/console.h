@@ -1,7 +1,7 @@
 // The system console: where the kernel log, panics and the monitor write, and where typed
-// characters arrive. A driver (the 16550 UART today, VGA + keyboard on bare metal later)
-// registers as the output and feeds received characters in from its interrupt handler.
-// Before a driver registers, output goes to hal::early_console_write.
+// characters arrive. Drivers (the 16550 UART, the VGA text screen) register as outputs and
+// input drivers (the UART, the PS/2 keyboard) feed received characters in from their
+// interrupt handlers. Before a driver registers, output goes to hal::early_console_write.
 #pragma once
 
 #include "../lib/types.h"
@@ -10,8 +10,14 @@ namespace kernel {
 
 using ConsoleOutput = void (*)(void* context, const char* text, usize length);
 
+// What a sink that registers late is shown first.
+enum class ConsoleReplay : bool {
+    none,           // only what is written from now on (the sink already showed the rest)
+    recent_output,  // the console's last few KiB of output, from a line start (a new screen)
+};
+
 // Adds an output sink (up to 4); every console write goes to all of them.
-void register_console_output(ConsoleOutput output, void* context);
+void register_console_output(ConsoleOutput output, void* context, ConsoleReplay replay = ConsoleReplay::none);
 
 // Writes text, turning "\n" into "\r\n" (the terminal is raw). Serialized between CPUs.
 void console_write(const char* text, usize length);

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Bare-metal tests: boot newt.elf (PVH direct boot) and newt.iso (GRUB, Multiboot2) in QEMU
-under TCG, drive the kernel monitor over the serial console, check output and status.
+under TCG, drive the kernel monitor over the serial console, check output and status. The
+VGA text screen and the PS/2 keyboard are driven through QEMU's QMP socket: `pmemsave`
+copies the text memory at 0xB8000, `send-key` presses keys on the i8042 keyboard.
 
 Usage: test_qemu.py RUN_QEMU NEWT_ELF NEWT_ISO
 """
 import calendar
+import json
 import os
 import re
 import select
@@ -211,7 +214,7 @@ class DirectBoot(unittest.TestCase):
         self.assertRegex(out, r"#0 0xffffffff8[0-9a-f]+")
         # Function names from the symbol table linked into the image, in call order.
         self.assertRegex(out, r"(?s)#\d 0xffffffff8[0-9a-f]+ kernel::panic\(char const\*, \.\.\.\)\+0x[0-9a-f]+"
-                              r".*command_panic\(\)\+0x.*kernel::run_monitor\(\)\+0x")
+                              r".*command_panic\(char const\*\)\+0x.*kernel::run_monitor\(\)\+0x")
         # The panic status (134) reaches the host modulo 128: QEMU exits with (v << 1) | 1.
         self.assertEqual(status, 134 & 0x7f, out)
 
@@ -244,6 +247,124 @@ class SmpBoot(unittest.TestCase):
             self.assertIn("cpu%d idle%d: cpu%d: online" % (cpu, cpu, cpu), out)
         self.assertIn("smp: 4 of 4 CPUs online", out)
         self.assertRegex(out, r"up \d+\.\d{3} s, 4 CPUs")
+class Machine:
+    """QEMU running newt.elf with a QMP socket: serial output, keys and the VGA text memory."""
+
+    def __init__(self, *options, timeout=90):
+        self.directory = tempfile.TemporaryDirectory(prefix="newt-qemu-")
+        self.qmp_path = os.path.join(self.directory.name, "qmp.sock")
+        self.proc = subprocess.Popen(
+            [RUN_QEMU, "--timeout", str(timeout), "--kernel", KERNEL, *options, "--",
+             "-qmp", f"unix:{self.qmp_path},server=on,wait=off"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.output = b""
+        self.qmp = None
+
+    def read_until(self, pattern, timeout=30):
+        """Reads serial output until `pattern` (a regex) matches it; returns the match."""
+        deadline = time.monotonic() + timeout
+        while True:
+            match = re.search(pattern.encode(), self.output)
+            if match:
+                return match
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no {pattern!r} on the serial console:\n{self.text()}")
+            ready, _, _ = select.select([self.proc.stdout], [], [], min(remaining, 1.0))
+            if ready:
+                chunk = os.read(self.proc.stdout.fileno(), 4096)
+                if not chunk:
+                    raise AssertionError(f"QEMU ended before {pattern!r}:\n{self.text()}")
+                self.output += chunk
+
+    def text(self):
+        return self.output.decode(errors="replace")
+
+    def command(self, name, **arguments):
+        if self.qmp is None:
+            self.qmp = socket.socket(socket.AF_UNIX)
+            self.qmp.connect(self.qmp_path)
+            self.qmp_file = self.qmp.makefile("rwb")
+            self.qmp_file.readline()  # the greeting
+            self.command("qmp_capabilities")
+        request = {"execute": name, "arguments": arguments} if arguments else {"execute": name}
+        self.qmp_file.write(json.dumps(request).encode() + b"\n")
+        self.qmp_file.flush()
+        while True:  # skip asynchronous events
+            reply = json.loads(self.qmp_file.readline())
+            if "error" in reply:
+                raise AssertionError(f"QMP {name}: {reply['error']}")
+            if "return" in reply:
+                return reply["return"]
+
+    def type(self, *keys):
+        """Presses and releases each key in turn; "ctrl-c" holds ctrl while pressing c."""
+        for key in keys:
+            self.command("send-key", keys=[{"type": "qcode", "data": part} for part in key.split("-")])
+
+    def screen(self):
+        """The 25 rows of the VGA text screen, trailing blanks removed."""
+        path = os.path.join(self.directory.name, "vga.bin")
+        self.command("pmemsave", val=0xB8000, size=80 * 25 * 2, filename=path)
+        with open(path, "rb") as dump:
+            cells = dump.read()
+        return [cells[row * 160:(row + 1) * 160:2].decode("latin-1").rstrip(" \0") for row in range(25)]
+
+    def screen_until(self, pattern, timeout=10):
+        """Polls the screen until `pattern` (a regex) matches its rows joined by newlines,
+        without the blank rows at the bottom: the kernel writes the serial port first."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = "\n".join(self.screen()).rstrip("\n")
+            if re.search(pattern, text) or time.monotonic() > deadline:
+                return text
+            time.sleep(0.05)
+
+    def wait(self, timeout=30):
+        """Waits for QEMU to exit; returns run-qemu's status (the kernel's)."""
+        status = self.proc.wait(timeout)
+        self.output += self.proc.stdout.read()
+        return status
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exception):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdin.close()
+        self.proc.stdout.close()
+        if self.qmp:
+            self.qmp_file.close()
+            self.qmp.close()
+        self.directory.cleanup()
+
+
+class VgaAndKeyboard(unittest.TestCase):
+    def test_boot_log_on_screen_and_keys_reach_the_monitor(self):
+        with Machine("--append", "demo=0") as machine:
+            machine.read_until(r"newt> ")
+            text = machine.screen_until(r"\nnewt>$")
+            # Lines logged before the VGA console started were replayed onto it (the first
+            # ones have scrolled off the 25 lines by now).
+            self.assertIn("serial: 16550A at 0x3f8, IRQ 4, console", text)
+            self.assertRegex(text, r"pci: 00:02\.0 1234:1111 VGA compatible controller")
+            self.assertIn("vga: 80x25 text console at 0xb8000", text)
+            self.assertIn("keyboard: i8042 PS/2 port 1, IRQ 1", text)
+            self.assertRegex(text, r"\nnewt>$")
+            # Typed on the PS/2 keyboard; the monitor echoes to every console output.
+            machine.type("u", "p", "t", "i", "m", "e", "ret")
+            machine.read_until(r"newt> uptime\r?\nup \d+\.\d{3} s, 1 CPUs")
+            pattern = r"newt> uptime\nup \d+\.\d{3} s, 1 CPUs"
+            self.assertRegex(machine.screen_until(pattern), pattern)
+            # Shift and Ctrl: "!x", then Ctrl-C abandons the line.
+            machine.type("shift-1", "x", "ctrl-c")
+            machine.read_until(r"newt> !x\^C")
+            machine.type("p", "o", "w", "e", "r", "o", "f", "f", "ret")
+            status = machine.wait()
+            self.assertEqual(status, 0, machine.text())
+            self.assertIn("monitor: powering off", machine.text())
 
 
 class GrubBoot(unittest.TestCase):

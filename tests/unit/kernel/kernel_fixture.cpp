@@ -18,6 +18,7 @@ namespace newt_test {
 namespace {
 
 constexpr unsigned machine_cpus = 2;
+const char* machine_command_line = "loglevel=4";  // constant-initialized: set before any static constructor runs
 
 struct Job {
     const std::function<void()>* body;
@@ -85,7 +86,7 @@ public:
         hosted::MachineConfig config;
         config.cpus = machine_cpus;
         config.memory_bytes = 128u << 20;
-        config.command_line = "loglevel=4";
+        config.command_line = machine_command_line;
         config.console_input = false;
         config.handle_termination_signals = false;
         hosted::start_machine(config);
@@ -127,5 +128,7 @@ void run_in_kernel(const std::function<void()>& body) {
 }
 
 unsigned test_machine_cpus() { return machine_cpus; }
+
+void set_test_machine_command_line(const char* command_line) { machine_command_line = command_line; }
 
 }  // namespace newt_test

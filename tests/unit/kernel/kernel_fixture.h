@@ -19,4 +19,9 @@ void run_in_kernel(const std::function<void()>& body);
 // Number of CPUs the test machine was booted with.
 unsigned test_machine_cpus();
 
+// Replaces the test machine's kernel command line (default "loglevel=4": warnings and worse
+// on the console). Only before the machine boots: call it from a static initializer, e.g.
+//   const bool configured = (newt_test::set_test_machine_command_line("loglevel=7"), true);
+void set_test_machine_command_line(const char* command_line);
+
 }  // namespace newt_test
