@@ -40,25 +40,25 @@ const char* exception_name(std::uint64_t vector) {
 void report_kernel_exception(const ExceptionState& s) {
     using ull = unsigned long long;
     char text[1024], symbol[160];
-    kstd::format(text, sizeof text, "\nCPU exception %llu (%s), error code %#llx, on cpu%u in thread %s\n",
+    kstd::format(text, sizeof text, "\r\nCPU exception %llu (%s), error code %#llx, on cpu%u in thread %s\r\n",
                  static_cast<ull>(s.vector), exception_name(s.vector), static_cast<ull>(s.error_code),
                  hal::current_cpu(), kernel::current_thread_name());
     emit(text);
     if (s.vector == page_fault) {
-        kstd::format(text, sizeof text, "  %s at address %#llx\n", page_fault_kind(s.error_code),
+        kstd::format(text, sizeof text, "  %s at address %#llx\r\n", page_fault_kind(s.error_code),
                      static_cast<ull>(s.fault_address));
         emit(text);
     }
     kernel::uptr offset = hal::symbolize(s.rip, symbol, sizeof symbol);
-    kstd::format(text, sizeof text, "  rip %016llx  %s+%#llx\n", static_cast<ull>(s.rip), symbol[0] ? symbol : "?",
+    kstd::format(text, sizeof text, "  rip %016llx  %s+%#llx\r\n", static_cast<ull>(s.rip), symbol[0] ? symbol : "?",
                  static_cast<ull>(offset));
     emit(text);
     kstd::format(text, sizeof text,
-                 "  rsp %016llx  rflags %016llx  cs %llx ss %llx  cr2 %016llx\n"
-                 "  rax %016llx  rbx %016llx  rcx %016llx  rdx %016llx\n"
-                 "  rsi %016llx  rdi %016llx  rbp %016llx  r8  %016llx\n"
-                 "  r9  %016llx  r10 %016llx  r11 %016llx  r12 %016llx\n"
-                 "  r13 %016llx  r14 %016llx  r15 %016llx\n",
+                 "  rsp %016llx  rflags %016llx  cs %llx ss %llx  cr2 %016llx\r\n"
+                 "  rax %016llx  rbx %016llx  rcx %016llx  rdx %016llx\r\n"
+                 "  rsi %016llx  rdi %016llx  rbp %016llx  r8  %016llx\r\n"
+                 "  r9  %016llx  r10 %016llx  r11 %016llx  r12 %016llx\r\n"
+                 "  r13 %016llx  r14 %016llx  r15 %016llx\r\n",
                  static_cast<ull>(s.rsp), static_cast<ull>(s.rflags), static_cast<ull>(s.cs), static_cast<ull>(s.ss),
                  static_cast<ull>(s.fault_address), static_cast<ull>(s.rax), static_cast<ull>(s.rbx),
                  static_cast<ull>(s.rcx), static_cast<ull>(s.rdx), static_cast<ull>(s.rsi), static_cast<ull>(s.rdi),

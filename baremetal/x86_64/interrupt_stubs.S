@@ -30,6 +30,7 @@ interrupt_stub_0:
     STUBS_FROM 128, 191
     STUBS_FROM 192, 255
 
+    .type interrupt_common, @function
 interrupt_common:
     .cfi_startproc simple
     .cfi_signal_frame
@@ -75,6 +76,7 @@ interrupt_common:
     addq $16, %rsp  // vector and error code
     iretq
     .cfi_endproc
+    .size interrupt_common, . - interrupt_common
 
     .section .rodata
     .align 8

@@ -219,6 +219,41 @@ class DirectBoot(unittest.TestCase):
         self.assertEqual(status, 134 & 0x7f, out)
 
 
+class CpuExceptions(unittest.TestCase):
+    """`crash KIND` faults on purpose: the report names the exception, decodes the page
+    fault (the kernel's own page tables: no identity map, NX data, read-only rodata), names
+    the faulting function from the symbol table, and the panic stops the machine."""
+
+    def crash(self, kind):
+        status, out = boot("crash %s\n" % kind, "--kernel", KERNEL, "--append", "demo=0")
+        self.assertEqual(status, 134 & 0x7f, out)
+        self.assertRegex(out, r"KERNEL PANIC on cpu0 \(main\): unhandled CPU exception")
+        self.assertRegex(out, r"rsp [0-9a-f]{16}  rflags [0-9a-f]{16}")
+        self.assertRegex(out, r"#\d 0xffffffff8[0-9a-f]+ kernel::run_monitor\(\)")
+        return out
+
+    def test_null_pointer_read(self):
+        out = self.crash("null")
+        self.assertIn("CPU exception 14 (page fault), error code 0, on cpu0 in thread main", out)
+        self.assertIn("page not present on read at address 0\r\n", out)
+        self.assertRegex(out, r"rip ffffffff8[0-9a-f]+  kernel::\(anonymous namespace\)::null_dereference\(\)\+0x")
+
+    def test_write_to_rodata(self):
+        out = self.crash("rodata")
+        self.assertIn("CPU exception 14 (page fault), error code 0x3,", out)
+        self.assertRegex(out, r"protection violation on write at address 0xffffffff8[0-9a-f]+")
+        self.assertIn("write_rodata()+0x", out)
+
+    def test_executing_data_hits_no_execute(self):
+        out = self.crash("exec")
+        self.assertIn("CPU exception 14 (page fault), error code 0x11,", out)
+        self.assertRegex(out, r"protection violation on instruction fetch at address 0xffffffff8[0-9a-f]+")
+
+    def test_divide_error_and_invalid_opcode(self):
+        self.assertIn("CPU exception 0 (divide error)", self.crash("divide"))
+        self.assertIn("CPU exception 6 (invalid opcode)", self.crash("ud2"))
+
+
 class SmpBoot(unittest.TestCase):
     def test_two_cpus_run_threads_on_both(self):
         status, out = boot("uptime\nthreads\npoweroff\n", "--kernel", KERNEL, "--smp", "2")

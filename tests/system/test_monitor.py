@@ -159,6 +159,31 @@ class PipedMonitor(unittest.TestCase):
             self.assertNotEqual(status, 0, f"{args} was accepted:\n{out}")
 
 
+class CpuExceptions(unittest.TestCase):
+    def test_a_fault_in_kernel_code_is_reported_and_panics(self):
+        # Hosted faults arrive as host signals; Linux's ucontext carries the real trap
+        # number and page-fault error code (user mode, bit 2, from the host's view).
+        for kind, report in (("null", r"CPU exception 14 \(page fault\), error code 0x4, on cpu0 in thread main\r?\n"
+                                      r"  page not present on read at address 0\r?\n"),
+                             ("exec", r"CPU exception 14 \(page fault\), error code 0x15,.*\r?\n"
+                                      r"  protection violation on instruction fetch at address 0x"),
+                             ("rodata", r"CPU exception 14 \(page fault\), error code 0x7,.*\r?\n"
+                                        r"  protection violation on write at address 0x"),
+                             ("divide", r"CPU exception 0 \(divide error\)"),
+                             ("ud2", r"CPU exception 6 \(invalid opcode\)")):
+            status, out = run_piped(["--smp", "1", "--append", "demo=0"], "crash %s\n" % kind)
+            self.assertEqual(status, 134, out)
+            self.assertRegex(out, report)
+            self.assertIn("KERNEL PANIC on cpu0 (main): unhandled CPU exception", out)
+
+    def test_crash_without_a_kind_lists_them(self):
+        status, out = run_piped(["--append", "demo=0"], "crash\ncrash bogus\npoweroff\n")
+        self.assertEqual(status, 0, out)
+        self.assertEqual(out.count("usage: crash KIND"), 2, out)
+        for kind in ("null", "rodata", "exec", "divide", "ud2"):
+            self.assertRegex(out, r"\n  %s\s+\S" % kind)
+
+
 class Debugger(unittest.TestCase):
     def test_gdb_breaks_in_a_kernel_function_and_lists_the_cpu_threads(self):
         # Plain gdb, no settings: the kick signal must not get in the way.
