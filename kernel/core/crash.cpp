@@ -3,7 +3,7 @@
 #include "../lib/types.h"
 
 // The faults must reach the CPU: no sanitizer check may report them first.
-#define NEWT_RAW_FAULT [[gnu::noinline, gnu::no_sanitize("address", "undefined")]]
+#define NEWT_RAW_FAULT __attribute__((noinline, no_sanitize("address", "undefined")))
 
 namespace kernel {
 namespace {
