@@ -205,16 +205,17 @@ void Scheduler::finish_switch() {
 unsigned Scheduler::select_cpu(const Thread& thread) {
     if (thread.pinned_cpu_ >= 0) return static_cast<unsigned>(thread.pinned_cpu_);
     unsigned count = hal::cpu_count();
-    auto is_idle = [](const Cpu& cpu) {
-        return cpu.online.load(std::memory_order_relaxed) && cpu.idle.load(std::memory_order_relaxed) &&
-               cpu.queued.load(std::memory_order_relaxed) == 0;
+    // Acquire: a CPU seen online has its per-CPU state (idle thread, current) published.
+    auto online = [](const Cpu& cpu) { return cpu.online.load(std::memory_order_acquire); };
+    auto is_idle = [&online](const Cpu& cpu) {
+        return online(cpu) && cpu.idle.load(std::memory_order_relaxed) && cpu.queued.load(std::memory_order_relaxed) == 0;
     };
-    unsigned last = thread.cpu_ < count ? thread.cpu_ : 0;
+    unsigned last = thread.cpu_ < count && online(cpus[thread.cpu_]) ? thread.cpu_ : hal::current_cpu();
     if (is_idle(cpus[last])) return last;
     unsigned best = last;
     usize best_load = cpus[last].queued.load(std::memory_order_relaxed) + 1;
     for (unsigned i = 0; i < count; ++i) {
-        if (!cpus[i].online.load(std::memory_order_relaxed)) continue;
+        if (!online(cpus[i])) continue;
         if (is_idle(cpus[i])) return i;
         usize load = cpus[i].queued.load(std::memory_order_relaxed) + 1;
         if (load < best_load) best = i, best_load = load;
@@ -312,9 +313,13 @@ void Scheduler::init_cpu(unsigned cpu_index) {
     idle->on_cpu_.store(true, std::memory_order_relaxed);
     hal::context_adopt_current(idle->context_);
     idle->started_running_ns_ = hal::monotonic_ns();
-    cpu.idle_thread = cpu.current = idle;
-    cpu.idle.store(true, std::memory_order_relaxed);
-    cpu.last_account_ns = idle->started_running_ns_;
+    {
+        // Other CPUs read these under the lock once they see this CPU online.
+        SpinlockGuard guard(cpu.lock);
+        cpu.idle_thread = cpu.current = idle;
+        cpu.idle.store(true, std::memory_order_relaxed);
+        cpu.last_account_ns = idle->started_running_ns_;
+    }
     {
         SpinlockGuard guard(all_threads_lock);
         all_threads.append(*idle);
