@@ -15,12 +15,27 @@ set(NEWT_KERNEL_SOURCES
   core/demo.cpp
   core/klog.cpp
   core/monitor.cpp
+  core/monitor_file_commands.cpp
   core/mutex.cpp
   core/panic.cpp
   core/scheduler.cpp
   core/timer_queue.cpp
   core/wait_queue.cpp
   core/wall_clock.cpp
+  fs/character_devices.cpp
+  fs/dentry.cpp
+  fs/fifo.cpp
+  fs/file_descriptor_table.cpp
+  fs/file_system_type.cpp
+  fs/inode.cpp
+  fs/mount.cpp
+  fs/open_file.cpp
+  fs/path_resolution.cpp
+  fs/permission.cpp
+  fs/root_file_system.cpp
+  fs/tmpfs/page_store.cpp
+  fs/tmpfs/tmpfs.cpp
+  fs/vfs.cpp
   tty/console.cpp
   drivers/pci_bus.cpp
   drivers/rtc_clock.cpp

@@ -19,3 +19,9 @@ void* __dso_handle = nullptr;
 void __cxa_pure_virtual() { kernel::panic("pure virtual function called"); }
 
 }
+
+// Classes with virtual destructors (inodes, open files) make the compiler emit "deleting
+// destructors" that call operator delete. The kernel never uses delete expressions: objects
+// are destroyed and freed by kernel::destroy (own_ptr.h). These exist only to link.
+void operator delete(void*) noexcept { __builtin_trap(); }
+void operator delete(void*, unsigned long) noexcept { __builtin_trap(); }

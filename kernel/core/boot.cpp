@@ -4,6 +4,7 @@
 #include "../drivers/rtc_clock.h"
 #include "../drivers/keyboard.h"
 #include "../drivers/serial_console.h"
+#include "../fs/root_file_system.h"
 #include "../drivers/vga_console.h"
 #include "../hal/boot.h"
 #include "../hal/cpu.h"
@@ -38,6 +39,9 @@ void wait_for_cpus() {
 // The first kernel thread: finishes bring-up, then runs the demo and the monitor.
 void first_thread(void*) {
     wait_for_cpus();
+    // In a thread: the VFS takes mutexes, which an idle thread must never wait on.
+    if (auto result = init_root_file_system(); result.is_error())
+        panic("root file system: %s", errno_name(result.error()));
     if (boot_hook) {
         boot_hook();
         exit_thread(0);
@@ -80,6 +84,7 @@ void kernel_main(const hal::BootInfo& boot_info) {
     init_keyboard();
     if (auto result = scheduler_start_services(); result.is_error())
         panic("scheduler services: %s", errno_name(result.error()));
+
     klog_info("cpu: %u CPUs present, starting the secondaries", boot_info.cpu_count);
     hal::start_secondary_cpus();
     if (auto thread = spawn_thread(first_thread, nullptr, {.name = "main"}); thread.is_error())

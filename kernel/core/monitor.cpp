@@ -11,6 +11,7 @@
 #include "../tty/console.h"
 #include "boot.h"
 #include "crash.h"
+#include "monitor_file_commands.h"
 #include "klog.h"
 #include "panic.h"
 #include "scheduler.h"
@@ -133,6 +134,9 @@ const Command commands[] = {
     {"uptime", "time since boot and per-CPU load", command_uptime},
     {"log", "print the kernel log", command_log},
     {"date", "the wall clock (UTC)", command_date},
+    {"ls", "list a directory: ls [PATH]", monitor_ls},
+    {"cat", "print a file: cat FILE", monitor_cat},
+    {"mounts", "list the mounted file systems", monitor_mounts},
     {"pci", "list the PCI functions and their BARs", [](const char*) { print_pci_functions(); }},
     {"demo", "run the preemption self-demo again", [](const char*) { run_self_demo(); }},
     {"poweroff", "stop Newt", command_poweroff},

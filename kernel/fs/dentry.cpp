@@ -1,0 +1,98 @@
+#include "dentry.h"
+
+#include "../mm/heap.h"
+
+namespace kernel {
+namespace {
+
+Spinlock tree_lock;  // every dentry's name_, parent_, children_, detached_
+
+}  // namespace
+
+Result<RefPtr<Dentry>> Dentry::make_root(RefPtr<Inode> inode) {
+    KString name = TRY(KString::copy(""));
+    return make_ref<Dentry>(std::move(name), std::move(inode));
+}
+
+Dentry::~Dentry() {
+    // Children hold a reference to us, so there are none left; nothing to unlink.
+}
+
+RefPtr<Dentry> Dentry::parent() const {
+    SpinlockGuard guard(tree_lock);
+    return parent_;
+}
+
+bool Dentry::is_detached() const {
+    SpinlockGuard guard(tree_lock);
+    return detached_;
+}
+
+usize Dentry::copy_name(char* buffer, usize size) const {
+    SpinlockGuard guard(tree_lock);
+    return kstd::strlcpy(buffer, name_.c_str(), size);
+}
+
+Dentry* Dentry::find_child_locked(StringView name) const {
+    for (Dentry& child : children_)
+        if (child.name_.view() == name) return &child;
+    return nullptr;
+}
+
+RefPtr<Dentry> Dentry::find_child(StringView name) const {
+    SpinlockGuard guard(tree_lock);
+    return RefPtr<Dentry>(find_child_locked(name));
+}
+
+Result<RefPtr<Dentry>> Dentry::add_child(StringView name, RefPtr<Inode> inode) {
+    KString copy = TRY(KString::copy(name));
+    RefPtr<Dentry> child = TRY(make_ref<Dentry>(std::move(copy), std::move(inode)));
+    SpinlockGuard guard(tree_lock);
+    if (Dentry* existing = find_child_locked(name)) return RefPtr<Dentry>(existing);
+    if (detached_) return Errno::enoent;  // the directory was removed meanwhile
+    child->parent_ = RefPtr<Dentry>(this);
+    child->ref();  // the cache's reference
+    children_.append(*child);
+    return child;
+}
+
+void Dentry::detach_locked(Dentry& child) {
+    children_.remove(child);
+    child.detached_ = true;
+    // Its cached children cannot be reached by name any more either.
+    while (Dentry* grandchild = child.children_.first()) child.detach_locked(*grandchild);
+    // The parent link stays (for `..` of a process inside a removed directory); only the
+    // cache's reference goes. Dropping it under the lock is safe: the child's parent_ still
+    // references us, so a destructor triggered here frees only the child.
+    child.unref();
+}
+
+void Dentry::detach_child(StringView name) {
+    SpinlockGuard guard(tree_lock);
+    if (Dentry* child = find_child_locked(name)) detach_locked(*child);
+}
+
+Result<void> Dentry::move_to(Dentry& new_parent, StringView new_name) {
+    KString name = TRY(KString::copy(new_name));
+    RefPtr<Dentry> old_parent;  // released after the lock
+    SpinlockGuard guard(tree_lock);
+    if (Dentry* existing = new_parent.find_child_locked(new_name); existing && existing != this)
+        new_parent.detach_locked(*existing);
+    if (parent_ && !detached_) parent_->children_.remove(*this);
+    else ref();  // re-entering a cache: it takes a reference
+    old_parent = std::move(parent_);
+    parent_ = RefPtr<Dentry>(&new_parent);
+    name_ = std::move(name);
+    detached_ = false;
+    new_parent.children_.append(*this);
+    return ok();
+}
+
+bool Dentry::is_descendant_of(const Dentry& ancestor) const {
+    SpinlockGuard guard(tree_lock);
+    for (const Dentry* dentry = this; dentry; dentry = dentry->parent_.get())
+        if (dentry == &ancestor) return true;
+    return false;
+}
+
+}  // namespace kernel

@@ -1,0 +1,17 @@
+// File system types by name ("tmpfs", "devfs", "proc"), for mount(2) and the boot code.
+#pragma once
+
+#include "../lib/result.h"
+#include "../lib/string_view.h"
+#include "file_system.h"
+
+namespace kernel {
+
+using FileSystemFactory = Result<RefPtr<FileSystem>> (*)(StringView source, StringView options);
+
+// Registers a type (ENOSPC when the table is full, EBUSY when the name is taken).
+Result<void> register_file_system_type(const char* name, FileSystemFactory factory);
+// Makes a new instance of `name` (ENODEV for an unknown type).
+Result<RefPtr<FileSystem>> create_file_system(StringView name, StringView source, StringView options);
+
+}  // namespace kernel

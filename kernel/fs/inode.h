@@ -1,0 +1,112 @@
+// Inode: a file of any type in a mounted file system. The base class holds the metadata
+// (mode, owner, link count, size, timestamps) under a spinlock; file systems derive from it
+// and override the operations their files support. Every operation has a default that
+// gives the errno Linux gives for a file of the wrong type.
+//
+// Locking: the metadata spinlock is a leaf lock. File systems protect their content with
+// their own locks (tmpfs: a mutex per inode); the VFS takes no inode lock of its own.
+#pragma once
+
+#include "../abi/stat.h"
+#include "../lib/function_ref.h"
+#include "../lib/ref_ptr.h"
+#include "../lib/result.h"
+#include "../lib/spinlock.h"
+#include "../lib/string_view.h"
+#include "file_stat.h"
+#include "file_system.h"
+#include "io_buffer.h"
+
+namespace kernel {
+
+class OpenFile;
+struct Path;
+
+struct DirectoryEntry {
+    StringView name;
+    u64 inode = 0;
+    u8 type = abi::dt_unknown;  // abi::dirent_type(mode)
+    u64 next_cookie = 0;        // where iteration resumes after this entry (getdents d_off)
+};
+// Called for each entry in order; returns false to stop before the next one.
+using DirectoryVisitor = FunctionRef<bool(const DirectoryEntry&)>;
+
+class Inode : public RefCounted<Inode> {
+public:
+    Inode(FileSystem& file_system, u32 mode, u32 uid, u32 gid, u64 rdevice = 0);
+    virtual ~Inode() = default;
+
+    FileSystem& file_system() const { return *file_system_; }
+    u64 number() const { return number_; }
+    u32 type() const { return mode_ & abi::s_ifmt; }  // fixed for the inode's life
+    bool is_directory() const { return type() == abi::s_ifdir; }
+    bool is_regular() const { return type() == abi::s_ifreg; }
+    bool is_symlink() const { return type() == abi::s_iflnk; }
+    u64 rdevice() const { return rdevice_; }
+
+    // Metadata.
+    FileStat stat() const;
+    u32 mode() const;
+    u32 uid() const;
+    u32 gid() const;
+    u32 link_count() const;
+    u64 size() const;
+    void set_permissions(u32 mode);           // the low 12 bits; ctime
+    void set_owner(u32 uid, u32 gid);         // ctime
+    // Sets atime/mtime (nullptr: leave), updates ctime.
+    void set_times(const Timespec* access, const Timespec* modify);
+    void touch_access();
+    void touch_modify();                      // mtime and ctime
+    void touch_change();                      // ctime
+
+    // Directory operations (ENOTDIR on other types). Names are single components, checked
+    // by the VFS (not "." or "..", no '/', at most NAME_MAX bytes).
+    virtual Result<RefPtr<Inode>> lookup(StringView name);
+    // Creates a regular file, directory, device, FIFO or socket node; `mode` has the type.
+    virtual Result<RefPtr<Inode>> create(StringView name, u32 mode, u32 uid, u32 gid, u64 rdevice);
+    virtual Result<RefPtr<Inode>> create_symlink(StringView name, StringView target, u32 uid, u32 gid);
+    virtual Result<void> link(StringView name, Inode& target);
+    // Removes a non-directory entry (the VFS checks the types).
+    virtual Result<void> unlink(StringView name);
+    // Removes an empty directory entry (ENOTEMPTY otherwise).
+    virtual Result<void> remove_directory(StringView name);
+    // Moves entry `old_name` to `new_directory`/`new_name` (same file system), replacing an
+    // existing entry atomically (the VFS checked the Linux rules before).
+    virtual Result<void> rename(StringView old_name, Inode& new_directory, StringView new_name);
+    // Visits the entries from `cookie` on (0 = start, "." and ".." first).
+    virtual Result<void> iterate(u64 cookie, DirectoryVisitor visitor);
+    virtual bool is_empty_directory();
+
+    // Symlinks: copies the target (not NUL-terminated), at most `size` bytes.
+    virtual Result<usize> read_link(IoBuffer& buffer, usize size);
+
+    // File contents.
+    virtual Result<usize> read(u64 offset, IoBuffer& buffer, usize count);
+    virtual Result<usize> write(u64 offset, const IoBuffer& buffer, usize count);
+    virtual Result<void> truncate(u64 size);
+    virtual Result<void> sync() { return ok(); }
+
+    // Makes the open file for `path` (which names this inode). The default is a plain
+    // OpenFile on the inode; devices and FIFOs return their own kinds.
+    virtual Result<RefPtr<OpenFile>> open(const Path& path, int flags);
+
+    // For file systems: the link count and size as the content changes.
+    void set_link_count(u32 count);
+    void increment_link_count();
+    void decrement_link_count();
+    void set_size(u64 size);
+
+private:
+    RefPtr<FileSystem> file_system_;
+    const u64 number_;
+    const u64 rdevice_;
+
+    mutable Spinlock metadata_lock_;
+    u32 mode_;
+    u32 uid_, gid_;
+    u32 link_count_ = 1;
+    u64 size_ = 0;
+    Timespec access_time_, modify_time_, change_time_, birth_time_;
+};
+
+}  // namespace kernel

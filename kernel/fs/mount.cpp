@@ -1,0 +1,118 @@
+#include "mount.h"
+
+#include "../mm/heap.h"
+
+namespace kernel {
+namespace {
+
+Spinlock mount_lock;  // mount_table, each mount's links
+IntrusiveList<Mount, &Mount::list_node_> mount_table;
+Path the_root;
+
+}  // namespace
+
+Result<Path> mount_root(RefPtr<FileSystem> file_system, StringView source) {
+    RefPtr<Dentry> root = TRY(Dentry::make_root(file_system->root()));
+    KString name = TRY(KString::copy(source));
+    RefPtr<Mount> mount = TRY(make_ref<Mount>(std::move(file_system), root, std::move(name)));
+    SpinlockGuard guard(mount_lock);
+    if (the_root.is_valid()) return Errno::ebusy;
+    mount->ref();
+    mount_table.append(*mount);
+    the_root = {mount, root};
+    return the_root;
+}
+
+Path root_path() {
+    SpinlockGuard guard(mount_lock);
+    return the_root;
+}
+
+Result<void> mount_at(const Path& target, RefPtr<FileSystem> file_system, StringView source) {
+    if (!target.inode().is_directory()) return Errno::enotdir;
+    if (target.dentry->is_detached()) return Errno::enoent;
+    RefPtr<Dentry> root = TRY(Dentry::make_root(file_system->root()));
+    KString name = TRY(KString::copy(source));
+    RefPtr<Mount> mount = TRY(make_ref<Mount>(std::move(file_system), root, std::move(name)));
+    mount->parent_ = target.mount;
+    mount->mount_point_ = target.dentry;
+    target.dentry->add_mount();
+    SpinlockGuard guard(mount_lock);
+    mount->ref();
+    mount_table.append(*mount);
+    return ok();
+}
+
+Result<void> unmount(const Path& target) {
+    Mount* mount = target.mount.get();
+    RefPtr<Mount> doomed;
+    {
+        SpinlockGuard guard(mount_lock);
+        if (!mount || target.dentry != mount->root_) return Errno::einval;
+        if (!mount->parent_) return Errno::ebusy;  // the root stays
+        for (Mount& other : mount_table)
+            if (other.parent_.get() == mount) return Errno::ebusy;
+        // References: the table's and the caller's `target`. Any other is a user (an open
+        // file, a working directory, a path being walked).
+        if (mount->ref_count() > 2) return Errno::ebusy;
+        mount_table.remove(*mount);
+        doomed = RefPtr<Mount>::adopt(mount);  // takes over the table's reference
+    }
+    doomed->mount_point_->remove_mount();
+    doomed->file_system().unmounted();
+    return ok();
+}
+
+RefPtr<Mount> mount_on(const Mount& parent, const Dentry& dentry) {
+    if (!dentry.is_mount_point()) return nullptr;
+    SpinlockGuard guard(mount_lock);
+    Mount* found = nullptr;
+    for (Mount& mount : mount_table)  // later mounts stack on top of earlier ones
+        if (mount.parent().get() == &parent && mount.mount_point().get() == &dentry) found = &mount;
+    return RefPtr<Mount>(found);
+}
+
+void for_each_mount(FunctionRef<void(const Mount&)> visitor) {
+    // Snapshot under the lock, visit outside it (visitors format and allocate).
+    constexpr usize batch = 64;
+    RefPtr<Mount> mounts[batch];
+    usize count = 0;
+    {
+        SpinlockGuard guard(mount_lock);
+        for (Mount& mount : mount_table) {
+            if (count == batch) break;
+            mounts[count++] = RefPtr<Mount>(&mount);
+        }
+    }
+    for (usize i = 0; i < count; ++i) visitor(*mounts[i]);
+}
+
+Result<usize> absolute_path(const Path& path, const Path& root, char* buffer, usize size) {
+    if (size < 2) return Errno::enametoolong;
+    // Built backwards from the end of the buffer, one component at a time.
+    usize position = size - 1;
+    buffer[position] = '\0';
+    Path current = path;
+    char name[abi::name_max + 1];
+    while (!(current == root)) {
+        if (current.dentry == current.mount->root()) {
+            if (!current.mount->parent()) break;  // the real root: outside `root`
+            current = {current.mount->parent(), current.mount->mount_point()};
+            continue;
+        }
+        RefPtr<Dentry> parent = current.dentry->parent();
+        if (!parent) break;
+        usize length = current.dentry->copy_name(name, sizeof name);
+        if (length + 1 > position) return Errno::enametoolong;
+        position -= length;
+        kstd::memcpy(buffer + position, name, length);
+        buffer[--position] = '/';
+        current.dentry = parent;
+    }
+    if (position == size - 1) buffer[--position] = '/';
+    usize length = size - 1 - position;
+    kstd::memmove(buffer, buffer + position, length + 1);
+    return length;
+}
+
+}  // namespace kernel

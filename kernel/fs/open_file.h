@@ -1,0 +1,67 @@
+// OpenFile: an open file description (Linux's `struct file`): what open() created, shared
+// by every descriptor dup()ed or inherited from it. It holds the file offset and the status
+// flags. The base class reads and writes its inode; pipes, devices and (later) sockets
+// derive from it and override what differs.
+#pragma once
+
+#include "../core/mutex.h"
+#include "../lib/ref_ptr.h"
+#include "mount.h"
+
+namespace kernel {
+
+// poll(2) event bits (Linux values).
+enum PollEvents : u32 {
+    poll_in = 0x001,
+    poll_pri = 0x002,
+    poll_out = 0x004,
+    poll_err = 0x008,
+    poll_hup = 0x010,
+    poll_nval = 0x020,
+};
+
+class OpenFile : public RefCounted<OpenFile> {
+public:
+    // `flags`: the open(2) flags (access mode and status flags; creation flags are dropped).
+    OpenFile(const Path& path, RefPtr<Inode> inode, int flags);
+    virtual ~OpenFile() = default;
+
+    const Path& path() const { return path_; }
+    Inode* inode() const { return inode_.get(); }
+    int flags() const { return flags_.load(std::memory_order_relaxed); }
+    bool is_readable() const;
+    bool is_writable() const;
+    // F_SETFL: only O_APPEND, O_NONBLOCK (and the ignored O_ASYNC/O_DIRECT/O_NOATIME) change.
+    void set_status_flags(int flags);
+
+    // read(2)/write(2): at the file offset, which they advance (write with O_APPEND first
+    // moves it to the end). EBADF when not open for that access.
+    virtual Result<usize> read(IoBuffer& buffer, usize count);
+    virtual Result<usize> write(const IoBuffer& buffer, usize count);
+    // pread(2)/pwrite(2): at `offset`, leaving the file offset alone (ESPIPE on pipes).
+    virtual Result<usize> read_at(u64 offset, IoBuffer& buffer, usize count);
+    virtual Result<usize> write_at(u64 offset, const IoBuffer& buffer, usize count);
+    // lseek(2); returns the new offset.
+    virtual Result<u64> seek(i64 offset, int whence);
+    // getdents64: visits entries from the offset on and advances it past each one visited
+    // that the visitor accepted. ENOTDIR for non-directories.
+    virtual Result<void> read_directory(DirectoryVisitor visitor);
+    virtual Result<long> ioctl(u32 request, uptr argument);
+    // The events ready now (poll_in when a read would not block, ...).
+    virtual u32 poll_events();
+    // ftruncate(2): EINVAL unless a regular file open for writing.
+    virtual Result<void> truncate(u64 size);
+    virtual Result<void> sync();
+    virtual FileStat stat() const;
+
+    u64 offset() const;
+
+protected:
+    Path path_;
+    RefPtr<Inode> inode_;
+    std::atomic<int> flags_;
+    mutable Mutex offset_lock_;  // serializes read/write/seek on this description (POSIX)
+    u64 offset_ = 0;
+};
+
+}  // namespace kernel

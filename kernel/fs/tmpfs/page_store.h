@@ -1,0 +1,32 @@
+// PageStore: the pages of a tmpfs file, indexed by page number in a four-level radix tree
+// of 512-way nodes (files up to 2^48 bytes). Missing pages are holes and read as zeros.
+#pragma once
+
+#include "../../lib/result.h"
+#include "../../lib/types.h"
+
+namespace kernel {
+
+class PageStore {
+public:
+    static constexpr u64 max_pages = u64(1) << 36;  // 512^4
+
+    PageStore() = default;
+    ~PageStore() { free_from(0); }
+    PageStore(const PageStore&) = delete;
+    PageStore& operator=(const PageStore&) = delete;
+
+    // The page's memory, or nullptr for a hole.
+    u8* find(u64 index) const;
+    // The page's memory, allocating a zeroed page for a hole (ENOMEM).
+    Result<u8*> find_or_create(u64 index);
+    // Frees every page at `first` and above; returns how many were freed.
+    usize free_from(u64 first);
+    usize page_count() const { return pages_; }
+
+private:
+    void** root_ = nullptr;
+    usize pages_ = 0;
+};
+
+}  // namespace kernel

@@ -1,0 +1,399 @@
+#include "vfs.h"
+
+#include "../abi/fcntl.h"
+#include "../core/wall_clock.h"
+#include "../mm/heap.h"
+#include "file_system_type.h"
+#include "permission.h"
+
+namespace kernel {
+namespace {
+
+Mutex rename_lock;  // one rename at a time: the subtree check must not race another rename
+
+// New files: the caller's fsuid; the group of a set-group-ID directory, else the fsgid.
+void new_owner(const VfsContext& context, const Inode& directory, u32& uid, u32& gid) {
+    uid = context.credentials.fsuid;
+    gid = (directory.mode() & abi::s_isgid) ? directory.gid() : context.credentials.fsgid;
+}
+
+// May create an entry in `parent`: it still exists, and write + search permission.
+Result<void> check_may_create(const VfsContext& context, const Path& parent) {
+    if (parent.dentry->is_detached()) return Errno::enoent;
+    return check_permission(parent.inode(), context.credentials, may_write | may_execute);
+}
+
+// The existing child of a resolved parent, or ENOENT.
+Result<Path> existing_child(const ParentAndName& where) { return lookup_child(where.parent, where.last()); }
+
+bool exists(const ParentAndName& where) { return lookup_child(where.parent, where.last()).has_value(); }
+
+// Common to mkdir/mknod/symlink: the last component names something new.
+Result<void> check_new_name(const VfsContext& context, const ParentAndName& where) {
+    if (where.name_length == 0 || where.is_dot() || where.is_dot_dot()) return Errno::eexist;
+    auto child = existing_child(where);
+    if (child.has_value()) return Errno::eexist;
+    if (child.error() != Errno::enoent) return child.error();
+    return check_may_create(context, where.parent);
+}
+
+Result<RefPtr<Inode>> create_node(const VfsContext& context, const ParentAndName& where, u32 mode, u64 device) {
+    u32 uid, gid;
+    new_owner(context, where.parent.inode(), uid, gid);
+    RefPtr<Inode> inode = TRY(where.parent.inode().create(where.last(), mode, uid, gid, device));
+    where.parent.inode().touch_modify();
+    return inode;
+}
+
+Result<Path> resolve_for_open(const VfsContext& context, const Path* base, StringView path, int flags) {
+    unsigned resolve = (flags & abi::o_nofollow) ? 0 : resolve_follow;
+    if (flags & abi::o_directory) resolve |= resolve_directory;
+    Path found = TRY(resolve_path(context, base, path, resolve));
+    if (found.inode().is_symlink() && !(flags & abi::o_path)) return Errno::eloop;  // O_NOFOLLOW on a link
+    return found;
+}
+
+// O_CREAT: the file at `path`, created if missing (following a dangling symlink's target).
+Result<Path> open_or_create(const VfsContext& context, const Path* base, StringView path, int flags, u32 mode,
+                            bool& created) {
+    created = false;
+    ParentAndName where = TRY(resolve_parent(context, base, path));
+    for (unsigned links = 0;; ++links) {
+        if (where.name_length == 0 || where.is_dot() || where.is_dot_dot() || where.trailing_slash)
+            return Errno::eisdir;
+        auto child = existing_child(where);
+        if (child.has_value()) {
+            if (flags & abi::o_excl) return Errno::eexist;
+            Path found = child.release_value();
+            if (!found.inode().is_symlink()) return found;
+            if (flags & abi::o_nofollow) return Errno::eloop;
+            // Follow it: if its target exists, open that; if not, create the target.
+            char target[abi::path_max];
+            IoBuffer buffer = IoBuffer::kernel(target, sizeof target - 1);
+            usize length = TRY(found.inode().read_link(buffer, sizeof target - 1));
+            if (links >= abi::symlink_max_follow) return Errno::eloop;
+            Path directory = where.parent;
+            where = TRY(resolve_parent(context, &directory, StringView(target, length)));
+            continue;
+        }
+        if (child.error() != Errno::enoent) return child.error();
+        TRY(check_may_create(context, where.parent));
+        u32 create_mode = abi::s_ifreg | (mode & 07777 & ~context.umask);
+        RefPtr<Inode> inode = TRY(create_node(context, where, create_mode, 0));
+        RefPtr<Dentry> dentry = TRY(where.parent.dentry->add_child(where.last(), inode));
+        created = true;
+        return Path {where.parent.mount, dentry};
+    }
+}
+
+u32 clear_setid_on_chown(const Inode& inode, u32 mode) {
+    if (!inode.is_regular()) return mode;
+    mode &= ~abi::s_isuid;
+    if (mode & 0010) mode &= ~abi::s_isgid;  // setgid without group-execute is mandatory locking
+    return mode;
+}
+
+}  // namespace
+
+Result<RefPtr<OpenFile>> vfs_open(const VfsContext& context, const Path* base, StringView path, int flags, u32 mode) {
+    if ((flags & abi::o_tmpfile) == abi::o_tmpfile) return Errno::eopnotsupp;
+    if (flags & abi::o_path) {
+        Path found = TRY(resolve_path(context, base, path, (flags & abi::o_nofollow) ? 0 : resolve_follow));
+        if ((flags & abi::o_directory) && !found.inode().is_directory()) return Errno::enotdir;
+        return make_ref<OpenFile>(found, found.dentry->inode_ref(), flags & (abi::o_path | abi::o_directory | abi::o_nofollow | abi::o_cloexec));
+    }
+    bool created = false;
+    Path found = (flags & abi::o_creat) ? TRY(open_or_create(context, base, path, flags, mode, created))
+                                        : TRY(resolve_for_open(context, base, path, flags));
+    Inode& inode = found.inode();
+    int access = flags & abi::o_accmode;
+    if ((flags & abi::o_directory) && !inode.is_directory()) return Errno::enotdir;
+    if (inode.is_directory() && (access != abi::o_rdonly || (flags & abi::o_creat))) return Errno::eisdir;
+    if (!created) {
+        int mask = 0;
+        if (access == abi::o_rdonly || access == abi::o_rdwr || access == abi::o_accmode) mask |= may_read;
+        if (access == abi::o_wronly || access == abi::o_rdwr || access == abi::o_accmode) mask |= may_write;
+        if ((flags & abi::o_trunc) && access == abi::o_rdonly) mask |= may_write;
+        TRY(check_permission(inode, context.credentials, mask));
+    }
+    RefPtr<OpenFile> file = TRY(inode.open(found, flags));
+    if ((flags & abi::o_trunc) && inode.is_regular() && access != abi::o_rdonly && !created) {
+        TRY(inode.truncate(0));
+        inode.touch_modify();
+    }
+    return file;
+}
+
+Result<FileStat> vfs_stat(const VfsContext& context, const Path* base, StringView path, bool follow) {
+    Path found = TRY(resolve_path(context, base, path, follow ? resolve_follow : 0));
+    return found.inode().stat();
+}
+
+Result<void> vfs_mkdir(const VfsContext& context, const Path* base, StringView path, u32 mode) {
+    ParentAndName where = TRY(resolve_parent(context, base, path));
+    TRY(check_new_name(context, where));
+    u32 directory_mode = abi::s_ifdir | (mode & 01777 & ~context.umask);
+    if (where.parent.inode().mode() & abi::s_isgid) directory_mode |= abi::s_isgid;
+    TRY(create_node(context, where, directory_mode, 0));
+    return ok();
+}
+
+Result<void> vfs_mknod(const VfsContext& context, const Path* base, StringView path, u32 mode, u64 device) {
+    u32 type = mode & abi::s_ifmt;
+    if (type == 0) type = abi::s_ifreg;
+    switch (type) {
+    case abi::s_ifreg:
+    case abi::s_ififo:
+    case abi::s_ifsock: device = 0; break;
+    case abi::s_ifchr:
+    case abi::s_ifblk:
+        if (!context.credentials.is_superuser()) return Errno::eperm;
+        break;
+    case abi::s_ifdir: return Errno::eperm;
+    default: return Errno::einval;
+    }
+    ParentAndName where = TRY(resolve_parent(context, base, path));
+    if (where.trailing_slash && where.name_length) return exists(where) ? Errno::eexist : Errno::enoent;
+    TRY(check_new_name(context, where));
+    TRY(create_node(context, where, type | (mode & 07777 & ~context.umask), device));
+    return ok();
+}
+
+Result<void> vfs_unlink(const VfsContext& context, const Path* base, StringView path) {
+    ParentAndName where = TRY(resolve_parent(context, base, path));
+    if (where.name_length == 0 || where.is_dot() || where.is_dot_dot()) return Errno::eisdir;
+    Path victim = TRY(existing_child(where));
+    if (victim.inode().is_directory()) return Errno::eisdir;
+    if (where.trailing_slash) return Errno::enotdir;
+    TRY(check_may_delete(where.parent.inode(), victim.inode(), context.credentials));
+    if (victim.dentry->is_mount_point()) return Errno::ebusy;
+    TRY(where.parent.inode().unlink(where.last()));
+    where.parent.dentry->detach_child(where.last());
+    where.parent.inode().touch_modify();
+    victim.inode().touch_change();
+    return ok();
+}
+
+Result<void> vfs_rmdir(const VfsContext& context, const Path* base, StringView path) {
+    ParentAndName where = TRY(resolve_parent(context, base, path));
+    if (where.name_length == 0) return Errno::ebusy;
+    if (where.is_dot()) return Errno::einval;
+    if (where.is_dot_dot()) return Errno::enotempty;
+    // Look up without crossing mounts: a mount point is busy, not its mounted root.
+    RefPtr<Dentry> cached = where.parent.dentry->find_child(where.last());
+    Path victim = TRY(existing_child(where));
+    if (!victim.inode().is_directory()) return Errno::enotdir;
+    TRY(check_may_delete(where.parent.inode(), victim.inode(), context.credentials));
+    if (victim.mount != where.parent.mount || (cached && cached->is_mount_point())) return Errno::ebusy;
+    if (victim == context.root) return Errno::ebusy;
+    TRY(where.parent.inode().remove_directory(where.last()));
+    where.parent.dentry->detach_child(where.last());
+    where.parent.inode().touch_modify();
+    return ok();
+}
+
+Result<void> vfs_symlink(const VfsContext& context, StringView target, const Path* base, StringView path) {
+    if (target.is_empty()) return Errno::enoent;
+    if (target.length() >= abi::path_max) return Errno::enametoolong;
+    ParentAndName where = TRY(resolve_parent(context, base, path));
+    if (where.trailing_slash && where.name_length) return exists(where) ? Errno::eexist : Errno::enoent;
+    TRY(check_new_name(context, where));
+    u32 uid, gid;
+    new_owner(context, where.parent.inode(), uid, gid);
+    TRY(where.parent.inode().create_symlink(where.last(), target, uid, gid));
+    where.parent.inode().touch_modify();
+    return ok();
+}
+
+Result<usize> vfs_readlink(const VfsContext& context, const Path* base, StringView path, IoBuffer& buffer, usize size) {
+    Path found = TRY(resolve_path(context, base, path, 0));
+    if (!found.inode().is_symlink()) return Errno::einval;
+    usize length = TRY(found.inode().read_link(buffer, size));
+    found.inode().touch_access();
+    return length;
+}
+
+Result<void> vfs_link(const VfsContext& context, const Path* old_base, StringView old_path, const Path* new_base,
+                      StringView new_path, bool follow) {
+    Path old = TRY(resolve_path(context, old_base, old_path, follow ? resolve_follow : 0));
+    ParentAndName where = TRY(resolve_parent(context, new_base, new_path));
+    if (where.name_length == 0 || where.is_dot() || where.is_dot_dot()) return Errno::eexist;
+    if (old.inode().is_directory()) return Errno::eperm;
+    if (where.trailing_slash) return exists(where) ? Errno::eexist : Errno::enoent;
+    if (old.mount != where.parent.mount) return Errno::exdev;
+    TRY(check_new_name(context, where));
+    if (old.inode().link_count() == 0) return Errno::enoent;  // an unlinked open file
+    TRY(where.parent.inode().link(where.last(), old.inode()));
+    where.parent.inode().touch_modify();
+    old.inode().touch_change();
+    return ok();
+}
+
+Result<void> vfs_rename(const VfsContext& context, const Path* old_base, StringView old_path, const Path* new_base,
+                        StringView new_path, unsigned flags) {
+    if (flags & ~static_cast<unsigned>(abi::rename_noreplace)) return Errno::einval;
+    MutexGuard guard(rename_lock);
+    ParentAndName from = TRY(resolve_parent(context, old_base, old_path));
+    ParentAndName to = TRY(resolve_parent(context, new_base, new_path));
+    if (from.name_length == 0 || from.is_dot() || from.is_dot_dot()) return Errno::ebusy;
+    if (to.name_length == 0 || to.is_dot() || to.is_dot_dot())
+        return (flags & abi::rename_noreplace) ? Errno::eexist : Errno::ebusy;
+    if (from.parent.mount != to.parent.mount) return Errno::exdev;
+    Path source = TRY(existing_child(from));
+    bool source_is_directory = source.inode().is_directory();
+    if ((from.trailing_slash || to.trailing_slash) && !source_is_directory) return Errno::enotdir;
+    auto replaced = existing_child(to);
+    if (replaced.is_error() && replaced.error() != Errno::enoent) return replaced.error();
+    bool replaces = replaced.has_value();
+    if (replaces && (flags & abi::rename_noreplace)) return Errno::eexist;
+    // Same file under both names (hard links, or the very same entry): nothing to do.
+    if (replaces && &replaced->inode() == &source.inode()) return ok();
+    if (source.mount != from.parent.mount || (replaces && replaced->mount != to.parent.mount)) return Errno::ebusy;
+    if (source.dentry->is_mount_point() || (replaces && replaced->dentry->is_mount_point())) return Errno::ebusy;
+    if (source_is_directory) {
+        if (replaces && !replaced->inode().is_directory()) return Errno::enotdir;
+        // A directory cannot move into its own subtree.
+        if (to.parent.dentry->is_descendant_of(*source.dentry)) return Errno::einval;
+    } else if (replaces && replaced->inode().is_directory()) {
+        return Errno::eisdir;
+    }
+    if (replaces && replaced->dentry->is_descendant_of(*source.dentry)) return Errno::enotempty;
+    if (replaces && source.dentry->is_descendant_of(*replaced->dentry)) return Errno::enotempty;
+    TRY(check_may_delete(from.parent.inode(), source.inode(), context.credentials));
+    if (replaces) TRY(check_may_delete(to.parent.inode(), replaced->inode(), context.credentials));
+    else TRY(check_may_create(context, to.parent));
+    // Moving a directory rewrites its "..": that needs write permission on it.
+    if (source_is_directory && from.parent.dentry != to.parent.dentry)
+        TRY(check_permission(source.inode(), context.credentials, may_write));
+
+    TRY(from.parent.inode().rename(from.last(), to.parent.inode(), to.last()));
+    TRY(source.dentry->move_to(*to.parent.dentry, to.last()));
+    from.parent.inode().touch_modify();
+    to.parent.inode().touch_modify();
+    source.inode().touch_change();
+    if (replaces) replaced->inode().touch_change();
+    return ok();
+}
+
+Result<void> check_chmod(Inode& inode, const Credentials& credentials, u32& mode) {
+    if (!is_owner_or_superuser(inode, credentials)) return Errno::eperm;
+    mode &= 07777;
+    // Only members of the file's group may set its set-group-ID bit (else it is cleared).
+    if (!credentials.is_superuser() && !credentials.in_group(inode.gid())) mode &= ~abi::s_isgid;
+    return ok();
+}
+
+Result<void> vfs_chmod(const VfsContext& context, const Path* base, StringView path, u32 mode, bool follow) {
+    Path found = TRY(resolve_path(context, base, path, follow ? resolve_follow : 0));
+    TRY(check_chmod(found.inode(), context.credentials, mode));
+    found.inode().set_permissions(mode);
+    return ok();
+}
+
+Result<void> check_chown(Inode& inode, const Credentials& credentials, u32 uid, u32 gid) {
+    constexpr u32 unchanged = 0xffffffffu;
+    if (credentials.is_superuser()) return ok();
+    if (uid != unchanged && uid != inode.uid()) return Errno::eperm;
+    if (gid != unchanged && gid != inode.gid() &&
+        (credentials.fsuid != inode.uid() || !credentials.in_group(gid)))
+        return Errno::eperm;
+    if ((uid != unchanged || gid != unchanged) && credentials.fsuid != inode.uid()) return Errno::eperm;
+    return ok();
+}
+
+Result<void> vfs_chown(const VfsContext& context, const Path* base, StringView path, u32 uid, u32 gid, bool follow) {
+    constexpr u32 unchanged = 0xffffffffu;
+    Path found = TRY(resolve_path(context, base, path, follow ? resolve_follow : 0));
+    Inode& inode = found.inode();
+    TRY(check_chown(inode, context.credentials, uid, gid));
+    if (uid == unchanged && gid == unchanged) {
+        inode.touch_change();
+        return ok();
+    }
+    inode.set_owner(uid == unchanged ? inode.uid() : uid, gid == unchanged ? inode.gid() : gid);
+    inode.set_permissions(clear_setid_on_chown(inode, inode.mode()));
+    return ok();
+}
+
+Result<void> apply_utimens(Inode& inode, const Credentials& credentials, const Timespec* times) {
+    Timespec now = Timespec::from_ns(realtime_ns());
+    Timespec access = times ? times[0] : Timespec {0, utime_now};
+    Timespec modify = times ? times[1] : Timespec {0, utime_now};
+    for (const Timespec* time : {&access, &modify}) {
+        if (time->nanoseconds != utime_now && time->nanoseconds != utime_omit &&
+            (time->nanoseconds < 0 || time->nanoseconds >= 1'000'000'000))
+            return Errno::einval;
+    }
+    bool only_now = (access.nanoseconds == utime_now || access.nanoseconds == utime_omit) &&
+                    (modify.nanoseconds == utime_now || modify.nanoseconds == utime_omit);
+    if (only_now) {
+        // Setting the current time needs ownership or write permission.
+        if (!is_owner_or_superuser(inode, credentials)) TRY(check_permission(inode, credentials, may_write));
+    } else if (!is_owner_or_superuser(inode, credentials)) {
+        return Errno::eperm;
+    }
+    if (access.nanoseconds == utime_now) access = now;
+    if (modify.nanoseconds == utime_now) modify = now;
+    inode.set_times(access.nanoseconds == utime_omit ? nullptr : &access,
+                    modify.nanoseconds == utime_omit ? nullptr : &modify);
+    return ok();
+}
+
+Result<void> vfs_utimens(const VfsContext& context, const Path* base, StringView path, const Timespec* times,
+                         bool follow) {
+    Path found = TRY(resolve_path(context, base, path, follow ? resolve_follow : 0));
+    return apply_utimens(found.inode(), context.credentials, times);
+}
+
+Result<void> vfs_truncate(const VfsContext& context, const Path* base, StringView path, i64 length) {
+    if (length < 0) return Errno::einval;
+    Path found = TRY(resolve_path(context, base, path, resolve_follow));
+    Inode& inode = found.inode();
+    if (inode.is_directory()) return Errno::eisdir;
+    if (!inode.is_regular()) return Errno::einval;
+    TRY(check_permission(inode, context.credentials, may_write));
+    TRY(inode.truncate(static_cast<u64>(length)));
+    inode.touch_modify();
+    return ok();
+}
+
+Result<void> vfs_access(const VfsContext& context, const Path* base, StringView path, int mode, bool effective,
+                        bool follow) {
+    if (mode & ~(abi::r_ok | abi::w_ok | abi::x_ok)) return Errno::einval;
+    // access(2) checks with the real ids unless AT_EACCESS.
+    VfsContext as_real = context;
+    if (!effective) {
+        as_real.credentials.fsuid = context.credentials.uid;
+        as_real.credentials.fsgid = context.credentials.gid;
+    }
+    Path found = TRY(resolve_path(as_real, base, path, follow ? resolve_follow : 0));
+    if (mode == abi::f_ok) return ok();
+    return check_permission(found.inode(), as_real.credentials, mode);
+}
+
+Result<void> vfs_chdir(VfsContext& context, const Path* base, StringView path) {
+    Path found = TRY(resolve_path(context, base, path, resolve_follow | resolve_directory));
+    TRY(check_permission(found.inode(), context.credentials, may_execute));
+    context.cwd = found;
+    return ok();
+}
+
+Result<void> vfs_mount(const VfsContext& context, StringView type, StringView source, const Path* base,
+                       StringView target, StringView options) {
+    if (!context.credentials.is_superuser()) return Errno::eperm;
+    Path where = TRY(resolve_path(context, base, target, resolve_follow));
+    if (!where.inode().is_directory()) return Errno::enotdir;
+    RefPtr<FileSystem> file_system = TRY(create_file_system(type, source, options));
+    return mount_at(where, file_system, source);
+}
+
+Result<void> vfs_umount(const VfsContext& context, const Path* base, StringView target) {
+    if (!context.credentials.is_superuser()) return Errno::eperm;
+    Path where = TRY(resolve_path(context, base, target, resolve_follow));
+    if (where.dentry != where.mount->root()) return Errno::einval;
+    Path local = where;
+    where = {};  // unmount counts the references: only `local` may remain
+    return unmount(local);
+}
+
+}  // namespace kernel
