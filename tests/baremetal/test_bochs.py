@@ -46,7 +46,7 @@ def drive(proc, read_fd, write, commands, timeout):
 def boot(commands, *options, timeout=150):
     """Runs tools/run-bochs through pipes; returns (status, output, seconds)."""
     start = time.monotonic()
-    proc = subprocess.Popen([RUN_BOCHS, "--timeout", str(timeout - 20), "--iso", ISO, *options],
+    proc = subprocess.Popen([RUN_BOCHS, "--display", "none", "--timeout", str(timeout - 20), "--iso", ISO, *options],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
     def write(data):
@@ -88,7 +88,7 @@ class BochsBoot(unittest.TestCase):
         # Interactive use: the script's standard input is a terminal.
         master, slave = pty.openpty()
         attributes = termios.tcgetattr(slave)
-        proc = subprocess.Popen([RUN_BOCHS, "--timeout", "120", "--iso", ISO], stdin=slave, stdout=slave,
+        proc = subprocess.Popen([RUN_BOCHS, "--display", "none", "--timeout", "120", "--iso", ISO], stdin=slave, stdout=slave,
                                 stderr=slave, start_new_session=True)
         out = drive(proc, master, lambda data: os.write(master, data), [b"uptime\r", b"\x01x"], 140)
         status = proc.wait(timeout=30)

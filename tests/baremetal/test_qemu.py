@@ -19,7 +19,7 @@ def boot(commands, *options, timeout=120):
     """Runs tools/run-qemu and types `commands` (one per line) at the monitor prompt, each
     after the prompt appears (the UART drops what arrives before the driver is ready, as real
     hardware does). Returns (status, output)."""
-    proc = subprocess.Popen([RUN_QEMU, "--timeout", str(timeout - 10), *options], stdin=subprocess.PIPE,
+    proc = subprocess.Popen([RUN_QEMU, "--headless", "--timeout", str(timeout - 10), *options], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = b""
     deadline = time.monotonic() + timeout
