@@ -10,19 +10,26 @@ void Uart16550::write_register(Register reg, kernel::u8 value) { hal::outb(stati
 bool Uart16550::init() {
     write_register(scratch, 0x5a);
     if (read(scratch) != 0x5a) return false;
+    // Let the byte being sent (the early console's) leave before reprogramming: switching to
+    // loopback mid-byte cuts it, and Bochs then sends the test byte out of the port instead.
+    for (int i = 0; i < 100000 && !(read(line_status) & lsr_transmitter_empty); ++i) {
+    }
     write_register(interrupt_enable, 0);
     write_register(line_control, lcr_dlab);
     write_register(data, 1);  // divisor 1: 115200 baud
     write_register(interrupt_enable, 0);
     write_register(line_control, lcr_8n1);
-    write_register(interrupt_id, fcr_enable_clear_14);
-    // Loopback self-test: a byte sent must come back.
+    // Loopback self-test: a byte sent must come back. FIFOs stay off until it has (Bochs
+    // sets "data ready" for a byte in its receive FIFO only at the trigger level or after
+    // the character timeout); a byte takes 87 us at 115200 baud, the wait is generous.
+    write_register(interrupt_id, 0);
     write_register(modem_control, mcr_loopback | mcr_dtr_rts_out2);
     write_register(data, 0xae);
     bool echoed = false;
-    for (int i = 0; i < 1000 && !echoed; ++i) echoed = read(line_status) & lsr_data_ready;
+    for (int i = 0; i < 100000 && !echoed; ++i) echoed = read(line_status) & lsr_data_ready;
     if (!echoed || read(data) != 0xae) return false;
     write_register(modem_control, mcr_dtr_rts_out2);
+    write_register(interrupt_id, fcr_enable_clear_14);
     return true;
 }
 

@@ -43,6 +43,7 @@ public:
     static constexpr kernel::u8 lcr_8n1 = 0x03;
     static constexpr kernel::u8 lsr_data_ready = 0x01;
     static constexpr kernel::u8 lsr_thr_empty = 0x20;
+    static constexpr kernel::u8 lsr_transmitter_empty = 0x40;  // THR and shift register empty
     static constexpr kernel::u8 ier_received_data = 0x01;
     static constexpr kernel::u8 mcr_dtr_rts_out2 = 0x0b;  // OUT2 gates the IRQ on PCs
     static constexpr kernel::u8 mcr_loopback = 0x10;

@@ -2,6 +2,7 @@
 // and reset.
 #include "../../kernel/hal/debug.h"
 #include "../../kernel/lib/string.h"
+#include "../../kernel/lib/format.h"
 #include "../x86_64/acpi.h"
 #include "../x86_64/arch.h"
 
@@ -77,6 +78,12 @@ void reboot() { x86::reset_machine(); }
 
 void poweroff(int status) {
     x86::cli();
+    // The last line on the serial port: emulators without an exit-status device (Bochs) and
+    // test scripts read the status from it.
+    char line[48];
+    early_console_write(line, kstd::format(line, sizeof line, "newt: power off, status %d\r\n", status));
+    for (int spin = 0; spin < 100000 && !(x86::inb(0x3f8 + 5) & 0x40); ++spin) {  // until it has left
+    }
     x86::acpi_poweroff(status);
     for (;;) x86::halt();
 }

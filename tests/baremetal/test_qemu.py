@@ -26,7 +26,7 @@ def boot(commands, *options, timeout=120, at_first_prompt=None):
     after the prompt appears (the UART drops what arrives before the driver is ready, as real
     hardware does). `at_first_prompt` is called once the kernel's monitor is up. Returns
     (status, output)."""
-    proc = subprocess.Popen([RUN_QEMU, "--timeout", str(timeout - 10), *options], stdin=subprocess.PIPE,
+    proc = subprocess.Popen([RUN_QEMU, "--headless", "--timeout", str(timeout - 10), *options], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = b""
     deadline = time.monotonic() + timeout
@@ -289,7 +289,7 @@ class Machine:
         self.directory = tempfile.TemporaryDirectory(prefix="newt-qemu-")
         self.qmp_path = os.path.join(self.directory.name, "qmp.sock")
         self.proc = subprocess.Popen(
-            [RUN_QEMU, "--timeout", str(timeout), "--kernel", KERNEL, *options, "--",
+            [RUN_QEMU, "--headless", "--timeout", str(timeout), "--kernel", KERNEL, *options, "--",
              "-qmp", f"unix:{self.qmp_path},server=on,wait=off"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.output = b""
