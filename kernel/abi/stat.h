@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-namespace abi {
+namespace kernel::abi {
 
 using mode_t = std::uint32_t;
 
@@ -55,4 +55,4 @@ inline constexpr unsigned name_max = 255;
 inline constexpr unsigned symlink_max_follow = 40;
 inline constexpr unsigned pipe_buf = 4096;
 
-}  // namespace abi
+}  // namespace kernel::abi
