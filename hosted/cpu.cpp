@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include "../arch/x86_64/cpuid_description.h"
 #include "../kernel/hal/cpu.h"
 #include "../kernel/hal/interrupts.h"
 #include "../kernel/hal/timer.h"
@@ -80,6 +81,17 @@ void send_ipi(unsigned cpu) { hosted::post_interrupt(cpu, hosted::pending_ipi); 
 
 void start_secondary_cpus() {
     for (unsigned i = 1; i < hosted::configured_cpus; ++i) hosted::start_cpu_thread(i);
+}
+
+void describe_cpu(CpuDescription& description) {
+    arch::describe_cpu_with_cpuid(description);
+    // The host CPU's base frequency, when CPUID has leaf 0x16 (MHz); else unknown.
+    std::uint32_t r[4];
+    arch::cpuid(0, 0, r);
+    if (r[0] >= 0x16) {
+        arch::cpuid(0x16, 0, r);
+        description.frequency_khz = std::uint64_t(r[0] & 0xffff) * 1000;
+    }
 }
 
 }  // namespace hal

@@ -14,6 +14,7 @@ set(NEWT_KERNEL_SOURCES
   core/crash.cpp
   core/demo.cpp
   core/klog.cpp
+  core/load_average.cpp
   core/monitor.cpp
   core/monitor_file_commands.cpp
   core/mutex.cpp

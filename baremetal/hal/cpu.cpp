@@ -1,5 +1,6 @@
 // hal CPU and interrupt functions on x86_64. CPU numbers are dense, 0 = the boot CPU; each
 // CPU finds its number through its GS base (x86_64/smp.h).
+#include "../../arch/x86_64/cpuid_description.h"
 #include "../../kernel/core/klog.h"
 #include "../../kernel/hal/cpu.h"
 #include "../../kernel/hal/interrupts.h"
@@ -35,6 +36,11 @@ void send_ipi(unsigned cpu) {
 }
 
 void start_secondary_cpus() { x86::start_application_processors(); }
+
+void describe_cpu(CpuDescription& description) {
+    arch::describe_cpu_with_cpuid(description);
+    description.frequency_khz = x86::tsc_hz() / 1000;
+}
 
 bool irq_enabled() { return x86::read_rflags() & x86::rflags_interrupt; }
 void irq_disable() { x86::cli(); }

@@ -12,6 +12,7 @@
 #include "../mm/frame_allocator.h"
 #include "command_line.h"
 #include "klog.h"
+#include "load_average.h"
 #include "panic.h"
 #include "scheduler.h"
 
@@ -46,6 +47,7 @@ void first_thread(void*) {
         boot_hook();
         exit_thread(0);
     }
+    if (auto result = start_load_average(); result.is_error()) klog_warn("loadavg: %s", errno_name(result.error()));
     if (command_line_int("demo", 1)) run_self_demo();
     run_monitor();
 }

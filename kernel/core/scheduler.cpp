@@ -412,6 +412,16 @@ Thread::~Thread() = default;
 
 void scheduler_init_cpu(unsigned cpu) { Scheduler::init_cpu(cpu); }
 
+usize active_thread_count() {
+    usize count = 0;
+    for (unsigned i = 0; i < hal::cpu_count(); ++i) {
+        const Scheduler::Cpu& cpu = Scheduler::cpus[i];
+        if (!cpu.online.load(std::memory_order_acquire)) continue;
+        count += cpu.queued.load(std::memory_order_relaxed) + !cpu.idle.load(std::memory_order_relaxed);
+    }
+    return count;
+}
+
 unsigned online_cpu_count() {
     unsigned count = 0;
     for (unsigned i = 0; i < hal::max_cpus; ++i) count += Scheduler::cpus[i].online.load(std::memory_order_acquire);

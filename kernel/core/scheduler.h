@@ -50,6 +50,8 @@ Result<void> scheduler_start_services();
 
 // Whether scheduler_init_cpu ran for this many CPUs.
 unsigned online_cpu_count();
+// Threads running (other than idle threads) or waiting in a run queue, now: the load.
+usize active_thread_count();
 
 struct CpuStats {
     bool online;

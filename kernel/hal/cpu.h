@@ -1,6 +1,7 @@
 // CPUs: identity, idling, inter-processor interrupts, bring-up.
 #pragma once
 
+#include "../lib/types.h"
 #include "backend.h"
 
 namespace hal {
@@ -26,6 +27,15 @@ void send_ipi(unsigned cpu);
 
 // Starts CPUs 1 .. cpu_count()-1; each enters kernel_secondary_main(cpu).
 void start_secondary_cpus();
+
+// What the processor is (/proc/cpuinfo). Every CPU of a machine is alike.
+struct CpuDescription {
+    char vendor[16] = {};        // "GenuineIntel"
+    char model_name[64] = {};    // the brand string
+    kernel::u32 family = 0, model = 0, stepping = 0;
+    kernel::u64 frequency_khz = 0;  // 0 when unknown
+};
+void describe_cpu(CpuDescription& description);
 
 }  // namespace hal
 
