@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "../../kernel/hal/cpu.h"
+#include "../../kernel/lib/string.h"
 
 namespace arch {
 
@@ -39,7 +40,7 @@ inline void describe_cpu_with_cpuid(hal::CpuDescription& description) {
         // Intel pads the brand string with leading spaces.
         char* start = description.model_name;
         while (*start == ' ') ++start;
-        if (start != description.model_name) __builtin_memmove(description.model_name, start, __builtin_strlen(start) + 1);
+        if (start != description.model_name) kstd::memmove(description.model_name, start, kstd::strlen(start) + 1);
     }
 }
 
