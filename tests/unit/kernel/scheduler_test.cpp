@@ -206,26 +206,34 @@ TEST(Scheduler, ManySleepersWakeInDeadlineOrder) {
         struct Sleeper {
             u64 delay_ms;
             std::atomic<int>* order;
+            u64 start_ns = 0;
             int finished_as = -1;
         };
         std::atomic<int> order {0};
-        Sleeper sleepers[6] = {{30, &order}, {5, &order}, {20, &order}, {10, &order}, {40, &order}, {15, &order}};
+        Sleeper sleepers[6] = {{60, &order}, {20, &order}, {80, &order}, {40, &order}, {100, &order}, {60 + 10, &order}};
+        // Deadlines count from one start, not from when each thread first runs: spawning
+        // six threads can take milliseconds on a loaded machine (or under TSan).
+        u64 start = hal::monotonic_ns();
         RefPtr<Thread> threads[6];
         for (int i = 0; i < 6; ++i) {
+            sleepers[i].start_ns = start;
             threads[i] = spawn(+[](void* argument) {
                 auto* sleeper = static_cast<Sleeper*>(argument);
-                sleep_ns(sleeper->delay_ms * 1'000'000);
+                u64 deadline = sleeper->start_ns + sleeper->delay_ms * 1'000'000;
+                u64 now = hal::monotonic_ns();
+                if (deadline > now) sleep_ns(deadline - now);
                 sleeper->finished_as = sleeper->order->fetch_add(1);
             }, &sleepers[i], {.name = "sleeper"});
         }
         for (auto& thread : threads) thread->join();
-        // 5, 10, 15, 20, 30, 40 ms: 5 ms apart is far more than wake-up jitter.
-        EXPECT_EQ(sleepers[1].finished_as, 0);
-        EXPECT_EQ(sleepers[3].finished_as, 1);
-        EXPECT_EQ(sleepers[5].finished_as, 2);
-        EXPECT_EQ(sleepers[2].finished_as, 3);
-        EXPECT_EQ(sleepers[0].finished_as, 4);
-        EXPECT_EQ(sleepers[4].finished_as, 5);
+        // Deadlines 20, 40, 60, 70, 80, 100 ms after the start: at least 10 ms apart, far
+        // more than wake-up jitter.
+        EXPECT_EQ(sleepers[1].finished_as, 0);  // 20
+        EXPECT_EQ(sleepers[3].finished_as, 1);  // 40
+        EXPECT_EQ(sleepers[0].finished_as, 2);  // 60
+        EXPECT_EQ(sleepers[5].finished_as, 3);  // 70
+        EXPECT_EQ(sleepers[2].finished_as, 4);  // 80
+        EXPECT_EQ(sleepers[4].finished_as, 5);  // 100
     });
 }
 
