@@ -2,6 +2,8 @@
 # and the bare-metal image (baremetal/sources.cmake).
 set(NEWT_KERNEL_SOURCES
   hal/contract_check.cpp
+  lib/blake2s.cpp
+  lib/chacha20.cpp
   lib/errno.cpp
   lib/format.cpp
   lib/log_ring.cpp
