@@ -19,6 +19,7 @@ set(NEWT_KERNEL_SOURCES
   core/monitor.cpp
   core/mutex.cpp
   core/panic.cpp
+  core/random.cpp
   core/scheduler.cpp
   core/timer_queue.cpp
   core/wait_queue.cpp
