@@ -57,4 +57,8 @@ VgaTextScreen vga_text_screen();
 // on, e.g. {0x2e, 0xae} for 'c' pressed and released (tests).
 void inject_keyboard_scancodes(const std::vector<std::uint8_t>& scancodes);
 
+// While set, hal::entropy fails: it leaves its buffer untouched and returns false, as a
+// backend without a working source would (tests of the kernel's fallback).
+void fail_entropy_source(bool fail);
+
 }  // namespace hosted

@@ -2,6 +2,8 @@
 # and the bare-metal image (baremetal/sources.cmake).
 set(NEWT_KERNEL_SOURCES
   hal/contract_check.cpp
+  lib/blake2s.cpp
+  lib/chacha20.cpp
   lib/errno.cpp
   lib/format.cpp
   lib/log_ring.cpp
@@ -19,6 +21,7 @@ set(NEWT_KERNEL_SOURCES
   core/monitor_file_commands.cpp
   core/mutex.cpp
   core/panic.cpp
+  core/random.cpp
   core/scheduler.cpp
   core/timer_queue.cpp
   core/wait_queue.cpp

@@ -14,6 +14,7 @@
 #include "klog.h"
 #include "load_average.h"
 #include "panic.h"
+#include "random.h"
 #include "scheduler.h"
 
 namespace kernel {
@@ -79,6 +80,7 @@ void kernel_main(const hal::BootInfo& boot_info) {
               frames.total_frames, frames.free_frames);
 
     scheduler_init_cpu(0);
+    random_init();
     init_serial_console();
     init_rtc_clock(boot_info.rtc_century_register);
     init_pci_bus();

@@ -93,4 +93,10 @@ std::size_t strlcpy(char* destination, const char* source, std::size_t size) {
     return length;
 }
 
+void memzero_explicit(void* destination, std::size_t count) {
+    memset(destination, 0, count);
+    // The compiler must assume the asm reads the zeroed memory, so the stores stay.
+    asm volatile("" : : "r"(destination) : "memory");
+}
+
 }  // namespace kstd

@@ -18,4 +18,8 @@ char* strchr(const char* text, int character);
 // Copies at most size-1 characters and always terminates (when size > 0); returns strlen(source).
 std::size_t strlcpy(char* destination, const char* source, std::size_t size);
 
+// Zeroes `count` bytes in a way the compiler may not drop as a dead store, for erasing
+// secrets (keys, random output) from memory that is about to go out of scope.
+void memzero_explicit(void* destination, std::size_t count);
+
 }  // namespace kstd

@@ -190,4 +190,13 @@ TEST(String, Strlcpy) {
     EXPECT_STREQ(buffer, "");
 }
 
+TEST(String, MemzeroExplicitZeroesExactlyTheRange) {
+    unsigned char buffer[40];
+    std::memset(buffer, 0xa5, sizeof buffer);
+    kstd::memzero_explicit(buffer + 3, 33);
+    for (int i = 0; i < 40; ++i) EXPECT_EQ(buffer[i], (i >= 3 && i < 36) ? 0 : 0xa5) << "byte " << i;
+    kstd::memzero_explicit(buffer, 0);  // nothing to do
+    EXPECT_EQ(buffer[0], 0xa5);
+}
+
 }  // namespace
