@@ -8,6 +8,7 @@ set(NEWT_KERNEL_SOURCES
   lib/format.cpp
   lib/log_ring.cpp
   lib/string.cpp
+  lib/text_buffer.cpp
   mm/buddy.cpp
   mm/frame_allocator.cpp
   mm/kmalloc.cpp
@@ -28,20 +29,35 @@ set(NEWT_KERNEL_SOURCES
   core/wall_clock.cpp
   fs/character_devices.cpp
   fs/dentry.cpp
+  fs/devtmpfs/devtmpfs.cpp
   fs/fifo.cpp
   fs/file_descriptor_table.cpp
   fs/file_system_type.cpp
   fs/inode.cpp
   fs/mount.cpp
+  fs/mount_listing.cpp
   fs/open_file.cpp
   fs/path_resolution.cpp
   fs/permission.cpp
+  fs/procfs/cpuinfo.cpp
+  fs/procfs/filesystems.cpp
+  fs/procfs/loadavg.cpp
+  fs/procfs/meminfo.cpp
+  fs/procfs/mounts.cpp
+  fs/procfs/procfs.cpp
+  fs/procfs/stat.cpp
+  fs/procfs/uptime.cpp
+  fs/procfs/version.cpp
   fs/root_file_system.cpp
   fs/tmpfs/page_store.cpp
   fs/tmpfs/tmpfs.cpp
   fs/vfs.cpp
   tty/console.cpp
+  drivers/console_device.cpp
+  drivers/kmsg_device.cpp
+  drivers/memory_devices.cpp
   drivers/pci_bus.cpp
+  drivers/random_device.cpp
   drivers/rtc_clock.cpp
   drivers/keyboard.cpp
   drivers/scancode_decoder.cpp

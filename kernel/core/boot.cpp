@@ -1,5 +1,7 @@
 #include "boot.h"
 
+#include "../drivers/console_device.h"
+#include "../drivers/memory_devices.h"
 #include "../drivers/pci_bus.h"
 #include "../drivers/rtc_clock.h"
 #include "../drivers/keyboard.h"
@@ -44,6 +46,11 @@ void first_thread(void*) {
     // In a thread: the VFS takes mutexes, which an idle thread must never wait on.
     if (auto result = init_root_file_system(); result.is_error())
         panic("root file system: %s", errno_name(result.error()));
+    // Character devices and their nodes in /dev.
+    if (auto result = init_memory_devices(); result.is_error())
+        klog_error("memory devices: %s", errno_name(result.error()));
+    if (auto result = init_console_device(); result.is_error())
+        klog_error("/dev/console: %s", errno_name(result.error()));
     if (boot_hook) {
         boot_hook();
         exit_thread(0);

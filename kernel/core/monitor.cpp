@@ -85,14 +85,7 @@ void command_uptime(const char*) {
 }
 
 void command_log(const char*) {
-    char chunk[512];
-    usize total = kernel_log_size();
-    for (usize offset = 0; offset < total;) {
-        usize got = read_kernel_log(chunk, sizeof chunk, offset);
-        if (got == 0) break;
-        console_write(chunk, got);
-        offset += got;
-    }
+    for_each_kernel_log_line([](const char* line, usize length) { console_write(line, length); });
 }
 
 void command_date(const char*) {

@@ -1,6 +1,7 @@
 #include "monitor_file_commands.h"
 
 #include "../abi/fcntl.h"
+#include "../fs/mount_listing.h"
 #include "../fs/vfs.h"
 #include "../lib/format.h"
 #include "../tty/console.h"
@@ -119,15 +120,8 @@ void monitor_cat(const char* arguments) {
 }
 
 void monitor_mounts(const char*) {
-    Path root = root_path();
-    for_each_mount([&](const Mount& mount) {
-        char where[abi::path_max];
-        Path mount_root {RefPtr<Mount>(const_cast<Mount*>(&mount)), mount.root()};
-        if (absolute_path(mount_root, root, where, sizeof where).is_error()) kstd::strlcpy(where, "?", sizeof where);
-        char source[128];
-        kstd::strlcpy(source, mount.source().data(), mount.source().length() + 1 < sizeof source ? mount.source().length() + 1 : sizeof source);
-        kprintf("%s %s %s rw 0 0\n", source, where, mount.file_system().type_name());
-    });
+    auto listed = for_each_mount_line(root_path(), [](const char* line, usize length) { console_write(line, length); });
+    if (listed.is_error()) print_error("mounts", "", listed.error());
 }
 
 }  // namespace kernel

@@ -412,6 +412,11 @@ Thread::~Thread() = default;
 
 void scheduler_init_cpu(unsigned cpu) { Scheduler::init_cpu(cpu); }
 
+u32 newest_thread_id() {
+    u32 next = next_thread_id.load(std::memory_order_relaxed);
+    return next ? next - 1 : 0;
+}
+
 usize active_thread_count() {
     usize count = 0;
     for (unsigned i = 0; i < hal::cpu_count(); ++i) {

@@ -52,6 +52,8 @@ Result<void> scheduler_start_services();
 unsigned online_cpu_count();
 // Threads running (other than idle threads) or waiting in a run queue, now: the load.
 usize active_thread_count();
+// The highest thread id handed out so far (/proc/loadavg's last pid).
+u32 newest_thread_id();
 
 struct CpuStats {
     bool online;

@@ -28,10 +28,25 @@ Path root_path() {
     return the_root;
 }
 
+namespace {
+
+// The root dentry of a mount of `file_system`, or nullptr when it is not mounted.
+RefPtr<Dentry> mounted_root(const FileSystem& file_system) {
+    SpinlockGuard guard(mount_lock);
+    for (Mount& mount : mount_table)
+        if (&mount.file_system() == &file_system) return mount.root();
+    return nullptr;
+}
+
+}  // namespace
+
 Result<void> mount_at(const Path& target, RefPtr<FileSystem> file_system, StringView source) {
     if (!target.inode().is_directory()) return Errno::enotdir;
     if (target.dentry->is_detached()) return Errno::enoent;
-    RefPtr<Dentry> root = TRY(Dentry::make_root(file_system->root()));
+    // A file system mounted in several places (devtmpfs) has one dentry tree, as Linux has
+    // one per superblock: a name removed through one mount is gone through all of them.
+    RefPtr<Dentry> root = mounted_root(*file_system);
+    if (!root) root = TRY(Dentry::make_root(file_system->root()));
     KString name = TRY(KString::copy(source));
     RefPtr<Mount> mount = TRY(make_ref<Mount>(std::move(file_system), root, std::move(name)));
     mount->parent_ = target.mount;

@@ -6,8 +6,9 @@
 
 namespace kernel {
 
-// Registers the built-in file system types and mounts the root tmpfs with /dev, /proc,
-// /tmp, /etc and /root. Called once from kernel_main.
+// Registers the built-in file system types (tmpfs, devtmpfs, proc), mounts the root tmpfs
+// with /dev, /proc, /tmp, /etc and /root, then devtmpfs on /dev and proc on /proc. Called
+// once from the first kernel thread, before the drivers create their device nodes.
 Result<void> init_root_file_system();
 
 }  // namespace kernel

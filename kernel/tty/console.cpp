@@ -128,15 +128,22 @@ void console_receive(char character) {
 
 char console_read_char() {
     char character = 0;
-    input_waiters.wait_until([&] {
-        SpinlockGuard guard(input_lock);
-        if (input_count == 0) return false;
-        character = input[input_head];
-        input_head = (input_head + 1) % input_capacity;
-        --input_count;
-        return true;
-    });
+    input_waiters.wait_until([&] { return console_try_read_char(character); });
     return character;
+}
+
+bool console_try_read_char(char& character) {
+    SpinlockGuard guard(input_lock);
+    if (input_count == 0) return false;
+    character = input[input_head];
+    input_head = (input_head + 1) % input_capacity;
+    --input_count;
+    return true;
+}
+
+bool console_has_input() {
+    SpinlockGuard guard(input_lock);
+    return input_count != 0;
 }
 
 }  // namespace kernel

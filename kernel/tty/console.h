@@ -29,5 +29,9 @@ void console_write_emergency(const char* text, usize length);
 void console_receive(char character);
 // Blocks the calling thread until a character has been received.
 char console_read_char();
+// Takes a received character if there is one (never blocks).
+bool console_try_read_char(char& character);
+// Whether a received character is waiting.
+bool console_has_input();
 
 }  // namespace kernel

@@ -12,9 +12,17 @@ namespace kernel {
 
 // ---- TmpfsFileSystem ----
 
-Result<RefPtr<TmpfsFileSystem>> TmpfsFileSystem::create(usize max_pages) {
+namespace {
+
+std::atomic<usize> all_instances_pages {0};
+
+}  // namespace
+
+usize tmpfs_total_pages() { return all_instances_pages.load(std::memory_order_relaxed); }
+
+Result<RefPtr<TmpfsFileSystem>> TmpfsFileSystem::create(usize max_pages, const char* type_name) {
     if (max_pages == 0) max_pages = mm::frame_stats().total_frames / 2;
-    RefPtr<TmpfsFileSystem> file_system = TRY(make_ref<TmpfsFileSystem>(max_pages));
+    RefPtr<TmpfsFileSystem> file_system = TRY(make_ref<TmpfsFileSystem>(max_pages, type_name));
     file_system->root_ = TRY(make_ref<TmpfsInode>(*file_system, abi::s_ifdir | 01777, 0u, 0u, u64(0)));
     file_system->root_->set_link_count(2);
     file_system->root_->set_size(40);
@@ -89,6 +97,7 @@ RefPtr<Inode> TmpfsFileSystem::root() { return RefPtr<Inode>(root_.get()); }
 void TmpfsFileSystem::unmounted() {
     // Entries hold their inodes and directories hold entries: break the tree so that every
     // inode nobody else uses is freed now.
+    if (keep_tree_) return;
     MutexGuard guard(namespace_lock_);
     if (root_) root_->release_tree();
 }
@@ -98,10 +107,14 @@ Result<void> TmpfsFileSystem::charge_page() {
     do {
         if (used >= max_pages_) return Errno::enospc;
     } while (!used_pages_.compare_exchange_weak(used, used + 1, std::memory_order_relaxed));
+    all_instances_pages.fetch_add(1, std::memory_order_relaxed);
     return ok();
 }
 
-void TmpfsFileSystem::uncharge_pages(usize count) { used_pages_.fetch_sub(count, std::memory_order_relaxed); }
+void TmpfsFileSystem::uncharge_pages(usize count) {
+    used_pages_.fetch_sub(count, std::memory_order_relaxed);
+    all_instances_pages.fetch_sub(count, std::memory_order_relaxed);
+}
 
 // ---- TmpfsInode ----
 

@@ -20,13 +20,17 @@ class TmpfsInode;
 class TmpfsFileSystem final : public FileSystem {
 public:
     // `max_pages`: the size limit in pages (0: half of RAM, as Linux's default).
-    static Result<RefPtr<TmpfsFileSystem>> create(usize max_pages = 0);
+    // `type_name`: what mount tables call it ("devtmpfs" for the device tree).
+    static Result<RefPtr<TmpfsFileSystem>> create(usize max_pages = 0, const char* type_name = "tmpfs");
     // For the file-system type table: options "size=N[kmg]" and "mode=OCTAL".
     static Result<RefPtr<FileSystem>> create_from_options(StringView source, StringView options);
 
-    const char* type_name() const override { return "tmpfs"; }
+    const char* type_name() const override { return type_name_; }
     RefPtr<Inode> root() override;
     void unmounted() override;
+    // A kernel-owned instance that several mounts share (devtmpfs) keeps its tree when a
+    // mount of it goes away.
+    void keep_tree_when_unmounted() { keep_tree_ = true; }
 
     Mutex& namespace_lock() { return namespace_lock_; }
     // Page accounting: ENOSPC beyond the limit.
@@ -36,14 +40,19 @@ public:
     usize max_pages() const { return max_pages_; }
 
     // Use create().
-    explicit TmpfsFileSystem(usize max_pages) : max_pages_(max_pages) {}
+    TmpfsFileSystem(usize max_pages, const char* type_name) : max_pages_(max_pages), type_name_(type_name) {}
 
 private:
     Mutex namespace_lock_;
     RefPtr<TmpfsInode> root_;
     const usize max_pages_;
+    const char* const type_name_;
+    bool keep_tree_ = false;
     std::atomic<usize> used_pages_ {0};
 };
+
+// Pages of file data held by every tmpfs instance together (/proc/meminfo's Shmem).
+usize tmpfs_total_pages();
 
 class TmpfsInode final : public Inode {
 public:
