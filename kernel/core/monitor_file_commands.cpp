@@ -4,6 +4,7 @@
 #include "../fs/mount_listing.h"
 #include "../fs/vfs.h"
 #include "../lib/format.h"
+#include "../mm/kmalloc.h"
 #include "../tty/console.h"
 
 namespace kernel {
@@ -107,16 +108,26 @@ void monitor_cat(const char* arguments) {
         return;
     }
     VfsContext context = VfsContext::for_kernel();
-    auto file = vfs_open(context, nullptr, arguments, abi::o_rdonly, 0);
+    // Non-blocking: `cat /dev/kmsg` prints the kept log and stops instead of waiting for
+    // more (the monitor cannot interrupt a running command).
+    auto file = vfs_open(context, nullptr, arguments, abi::o_rdonly | abi::o_nonblock, 0);
     if (file.is_error()) return print_error("cat", arguments, file.error());
-    char chunk[512];
+    // Large enough for any /dev/kmsg record (1024 bytes of text, escaped).
+    constexpr usize chunk_size = 8 * KiB;
+    char* chunk = static_cast<char*>(kmalloc(chunk_size));
+    if (!chunk) return print_error("cat", arguments, Errno::enomem);
     for (;;) {
-        IoBuffer buffer = IoBuffer::kernel(chunk, sizeof chunk);
-        auto got = file.value()->read(buffer, sizeof chunk);
-        if (got.is_error()) return print_error("cat", arguments, got.error());
+        IoBuffer buffer = IoBuffer::kernel(chunk, chunk_size);
+        auto got = file.value()->read(buffer, chunk_size);
+        if (got.is_error() && got.error() == Errno::eagain) break;
+        if (got.is_error()) {
+            print_error("cat", arguments, got.error());
+            break;
+        }
         if (got.value() == 0) break;
         console_write(chunk, got.value());
     }
+    kfree(chunk);
 }
 
 void monitor_mounts(const char*) {

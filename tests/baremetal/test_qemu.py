@@ -254,6 +254,33 @@ class CpuExceptions(unittest.TestCase):
         self.assertIn("CPU exception 6 (invalid opcode)", self.crash("ud2"))
 
 
+class DevAndProc(unittest.TestCase):
+    def test_dev_and_proc_files(self):
+        status, out = boot("ls /dev\ncat /proc/version\ncat /proc/mounts\ncat /proc/cpuinfo\ncat /proc/meminfo\n"
+                           "cat /proc/uptime\ncat /proc/loadavg\npoweroff\n",
+                           "--kernel", KERNEL, "--smp", "2", "--mem", "256M", "--append", "demo=0")
+        self.assertEqual(status, 0, out)
+        out = out.replace("\r\n", "\n")
+        for mode, major, minor, name in (("crw-rw-rw-", 1, 3, "null"), ("crw-rw-rw-", 1, 5, "zero"),
+                                         ("crw-rw-rw-", 1, 7, "full"), ("crw-rw-rw-", 1, 8, "random"),
+                                         ("crw-rw-rw-", 1, 9, "urandom"), ("crw-r--r--", 1, 11, "kmsg"),
+                                         ("crw-------", 5, 1, "console")):
+            self.assertRegex(out, rf"\n{mode}\s+1\s+0\s+0\s+{major}, {minor} {name}\n")
+        self.assertRegex(out, r"\nnewt> cat /proc/version\nNewt version \S+ \((gcc|clang) version [\d.]+\) #1 SMP .+\n")
+        self.assertIn("newt> cat /proc/mounts\nrootfs / tmpfs rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\n"
+                      "proc /proc proc rw 0 0\nnewt> ", out)
+        # Two CPUs, each with the TSC frequency the kernel calibrated.
+        self.assertEqual(re.findall(r"\nprocessor\t: (\d+)\n", out), ["0", "1"], out)
+        self.assertEqual(len(re.findall(r"\ncpu MHz\t\t: [1-9]\d*\.\d{3}\n", out)), 2, out)
+        self.assertRegex(out, r"\nvendor_id\t: \S+\n")
+        total = int(re.search(r"\nMemTotal:\s+(\d+) kB\n", out).group(1))
+        free = int(re.search(r"\nMemFree:\s+(\d+) kB\n", out).group(1))
+        self.assertTrue(200 * 1024 < total < 256 * 1024, out)
+        self.assertLessEqual(free, total)
+        self.assertRegex(out, r"\nnewt> cat /proc/uptime\n\d+\.\d\d \d+\.\d\d\n")
+        self.assertRegex(out, r"\nnewt> cat /proc/loadavg\n\d+\.\d\d \d+\.\d\d \d+\.\d\d \d+/\d+ \d+\n")
+
+
 class SmpBoot(unittest.TestCase):
     def test_two_cpus_run_threads_on_both(self):
         status, out = boot("uptime\nthreads\npoweroff\n", "--kernel", KERNEL, "--smp", "2")

@@ -139,6 +139,46 @@ class PipedMonitor(unittest.TestCase):
         seconds = calendar.timegm(tuple(map(int, shown.groups())))
         self.assertTrue(before - 2 <= seconds <= after + 1, f"{shown.group(0)!r} not in [{before}, {after}]")
 
+    def test_dev_and_proc(self):
+        status, out = run_piped(["--smp", "2", "--append", "demo=0"],
+                                "ls /dev\nls /proc\ncat /proc/version\ncat /proc/mounts\nmounts\n"
+                                "cat /proc/meminfo\ncat /proc/cpuinfo\ncat /proc/uptime\ncat /proc/loadavg\n"
+                                "cat /proc/filesystems\ncat /dev/null\ncat /dev/kmsg\npoweroff\n")
+        self.assertEqual(status, 0, out)
+        out = out.replace("\r\n", "\n")
+        self.assertIn("vfs: tmpfs mounted on /, devtmpfs on /dev, proc on /proc", out)
+        # ls /dev: the device nodes with Linux's numbers, modes and owners.
+        listing = out[out.index("newt> ls /dev"):out.index("newt> ls /proc")]
+        for mode, major, minor, name in (("crw-rw-rw-", 1, 3, "null"), ("crw-rw-rw-", 1, 5, "zero"),
+                                         ("crw-rw-rw-", 1, 7, "full"), ("crw-rw-rw-", 1, 8, "random"),
+                                         ("crw-rw-rw-", 1, 9, "urandom"), ("crw-r--r--", 1, 11, "kmsg"),
+                                         ("crw-------", 5, 1, "console")):
+            self.assertRegex(listing, rf"\n{mode}\s+1\s+0\s+0\s+{major}, {minor} {name}\n")
+        listing = out[out.index("newt> ls /proc"):out.index("newt> cat /proc/version")]
+        for name in ("cpuinfo", "filesystems", "loadavg", "meminfo", "mounts", "stat", "uptime", "version"):
+            self.assertRegex(listing, rf"\n-r--r--r--\s+1\s+0\s+0\s+0 {name}\n")
+        self.assertRegex(out, r"\nnewt> cat /proc/version\nNewt version \S+ \((gcc|clang) version [\d.]+\) #1 SMP .+\n")
+        # /proc/mounts and the monitor's mounts print the same table.
+        table = "rootfs / tmpfs rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\nproc /proc proc rw 0 0\n"
+        self.assertIn("newt> cat /proc/mounts\n" + table + "newt> mounts\n" + table + "newt> ", out)
+        meminfo = dict((name, int(value)) for name, value in re.findall(r"\n(\w+):\s+(\d+) kB", out))
+        for name in ("MemTotal", "MemFree", "MemAvailable", "Buffers", "Cached", "SwapTotal", "SwapFree", "Shmem",
+                     "SReclaimable"):
+            self.assertIn(name, meminfo)
+        self.assertLessEqual(meminfo["MemFree"], meminfo["MemTotal"])
+        self.assertGreater(meminfo["MemTotal"], 200 * 1024)  # the default 256 MiB
+        self.assertEqual(len(re.findall(r"\nprocessor\t: \d+\n", out)), 2, out)
+        self.assertRegex(out, r"\nmodel name\t: .+\n")
+        self.assertRegex(out, r"\nnewt> cat /proc/uptime\n\d+\.\d\d \d+\.\d\d\n")
+        self.assertRegex(out, r"\nnewt> cat /proc/loadavg\n\d+\.\d\d \d+\.\d\d \d+\.\d\d \d+/\d+ \d+\n")
+        self.assertIn("newt> cat /proc/filesystems\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\n", out)
+        self.assertIn("newt> cat /dev/null\nnewt> cat /dev/kmsg\n", out)
+        # The monitor's cat reads /dev/kmsg without blocking: every record, then the prompt.
+        kmsg = out[out.index("newt> cat /dev/kmsg\n"):out.index("newt> poweroff")].splitlines()[1:]
+        self.assertRegex(kmsg[0], r"^6,0,\d+,-;Newt \S+ booting on the hosted backend$")
+        self.assertEqual([int(line.split(",")[1]) for line in kmsg], list(range(len(kmsg))), kmsg)
+        self.assertRegex(kmsg[-1], r"^6,\d+,\d+,-;vfs: tmpfs mounted on /, devtmpfs on /dev, proc on /proc$")
+
     def test_cpu_and_memory_options(self):
         status, out = run_piped(["--smp", "4", "--mem", "64M", "--append", "demo=0"], "uptime\npoweroff\n")
         self.assertEqual(status, 0, out)

@@ -90,9 +90,6 @@ public:
             files_[i] = TRY(make_ref<ProcFileInode>(file_system(), proc_root_files[i]));
         return ok();
     }
-    void release_files() {
-        for (auto& file : files_) file = nullptr;
-    }
 
     Result<RefPtr<Inode>> lookup(StringView name) override {
         Inode* file = find(name);
@@ -113,7 +110,6 @@ public:
         if (cookie == 0 && !visitor({StringView(".", 1), number(), abi::dt_dir, 1})) return ok();
         if (cookie <= 1 && !visitor({StringView("..", 2), number(), abi::dt_dir, 2})) return ok();
         for (usize i = cookie > 2 ? static_cast<usize>(cookie - 2) : 0; i < proc_root_file_count; ++i) {
-            if (!files_[i]) break;  // unmounted
             if (!visitor({StringView(proc_root_files[i].name), files_[i]->number(), abi::dt_reg, i + 3})) break;
         }
         return ok();
@@ -142,12 +138,9 @@ public:
 
     const char* type_name() const override { return "proc"; }
     RefPtr<Inode> root() override { return RefPtr<Inode>(root_.get()); }
-    // The inodes reference the file system: break the cycle so that everything goes when
-    // the last open file and dentry do.
-    void unmounted() override {
-        if (root_) root_->release_files();
-        root_ = nullptr;
-    }
+    // Inodes reference their file system: dropping the root breaks the cycle, so the
+    // inodes and the file system go with the last dentry and open file that use them.
+    void unmounted() override { root_ = nullptr; }
 
 private:
     RefPtr<ProcRootInode> root_;
