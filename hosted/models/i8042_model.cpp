@@ -1,8 +1,7 @@
 #include "i8042_model.h"
 
-
-#include "model_lock.h"
 #include "../interrupts.h"
+#include "model_lock.h"
 
 namespace hosted {
 namespace {

@@ -1,11 +1,10 @@
 #include "uart16550_model.h"
 
-
 #include <errno.h>
 #include <unistd.h>
 
-#include "model_lock.h"
 #include "../interrupts.h"
+#include "model_lock.h"
 
 namespace hosted {
 namespace {
