@@ -36,6 +36,7 @@ set(NEWT_KERNEL_SOURCES
   fs/open_file.cpp
   fs/path_resolution.cpp
   fs/permission.cpp
+  fs/pipe.cpp
   fs/root_file_system.cpp
   fs/tmpfs/page_store.cpp
   fs/tmpfs/tmpfs.cpp
