@@ -2,7 +2,7 @@
 // fcntl.h, uapi/linux/fcntl.h). A unit test compares them with the host's headers.
 #pragma once
 
-namespace abi {
+namespace kernel::abi {
 
 inline constexpr int o_accmode = 03;
 inline constexpr int o_rdonly = 00;
@@ -48,4 +48,4 @@ inline constexpr int x_ok = 1;
 inline constexpr int w_ok = 2;
 inline constexpr int r_ok = 4;
 
-}  // namespace abi
+}  // namespace kernel::abi

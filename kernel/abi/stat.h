@@ -1,9 +1,10 @@
 // Linux file type and permission bits (uapi/linux/stat.h) and the dirent d_type values.
+// In kernel::abi, not ::abi: <cxxabi.h> (which GoogleTest includes) owns the global name.
 #pragma once
 
 #include <cstdint>
 
-namespace abi {
+namespace kernel::abi {
 
 using mode_t = std::uint32_t;
 
@@ -55,4 +56,4 @@ inline constexpr unsigned name_max = 255;
 inline constexpr unsigned symlink_max_follow = 40;
 inline constexpr unsigned pipe_buf = 4096;
 
-}  // namespace abi
+}  // namespace kernel::abi
