@@ -21,6 +21,7 @@ set(NEWT_KERNEL_SOURCES
   core/timer_queue.cpp
   core/wait_queue.cpp
   core/wall_clock.cpp
+  fs/cpio.cpp
   tty/console.cpp
   drivers/pci_bus.cpp
   drivers/rtc_clock.cpp
