@@ -754,3 +754,29 @@ TEST(CpioMalformed, CrcOfEveryByteValue) {
 }
 
 }  // namespace
+
+// The archive the build makes from userland/initramfs (tools/make-initramfs).
+TEST(CpioInitramfs, BuiltArchiveHasTheTree) {
+    std::ifstream in(NEWT_INITRAMFS, std::ios::binary);
+    ASSERT_TRUE(in) << NEWT_INITRAMFS;
+    Bytes archive((std::istreambuf_iterator<char>(in)), {});
+    Outcome outcome = parse(archive);
+    ASSERT_TRUE(outcome.result.has_value()) << outcome.error.what << " at " << outcome.error.offset;
+    std::map<std::string, const Parsed*> by_name;
+    for (const Parsed& entry : outcome.entries) {
+        by_name[entry.name] = &entry;
+        EXPECT_EQ(entry.uid, 0u) << entry.name;
+        EXPECT_EQ(entry.gid, 0u) << entry.name;
+        EXPECT_EQ(entry.name.find(".keep"), std::string::npos) << "placeholders stay out";
+    }
+    ASSERT_TRUE(by_name.count("etc/motd"));
+    ASSERT_TRUE(by_name.count("etc/hostname"));
+    ASSERT_TRUE(by_name.count("tmp"));
+    EXPECT_EQ(by_name["etc/hostname"]->data, "newt\n");
+    EXPECT_EQ(by_name["etc/hostname"]->mode, S_IFREG | 0644u);
+    EXPECT_NE(by_name["etc/motd"]->data.find("Newt"), std::string::npos);
+    EXPECT_EQ(by_name["etc"]->mode, S_IFDIR | 0755u);
+    EXPECT_EQ(by_name["tmp"]->mode, S_IFDIR | 01777u);
+    // Names are sorted, so a directory comes before what it holds.
+    for (size_t i = 1; i < outcome.entries.size(); ++i) EXPECT_LT(outcome.entries[i - 1].name, outcome.entries[i].name);
+}
