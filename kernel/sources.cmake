@@ -27,6 +27,7 @@ set(NEWT_KERNEL_SOURCES
   core/wait_queue.cpp
   core/wall_clock.cpp
   fs/character_devices.cpp
+  fs/cpio.cpp
   fs/dentry.cpp
   fs/fifo.cpp
   fs/file_descriptor_table.cpp
