@@ -32,6 +32,7 @@ set(NEWT_KERNEL_SOURCES
   fs/fifo.cpp
   fs/file_descriptor_table.cpp
   fs/file_system_type.cpp
+  fs/initramfs.cpp
   fs/inode.cpp
   fs/mount.cpp
   fs/open_file.cpp

@@ -1,12 +1,15 @@
 #include "root_file_system.h"
 
 #include "../core/klog.h"
+#include "../hal/physmem.h"
+#include "../mm/frame_allocator.h"
+#include "initramfs.h"
 #include "tmpfs/tmpfs.h"
 #include "vfs.h"
 
 namespace kernel {
 
-Result<void> init_root_file_system() {
+Result<void> init_root_file_system(PhysAddr initrd_base, u64 initrd_size) {
     TRY(register_tmpfs());
     RefPtr<TmpfsFileSystem> root = TRY(TmpfsFileSystem::create());
     root->root()->set_permissions(0755);
@@ -21,6 +24,15 @@ Result<void> init_root_file_system() {
                                 Directory {"/etc", 0755}, Directory {"/root", 0700}})
         TRY(vfs_mkdir(context, nullptr, directory.path, directory.mode));
     klog_info("vfs: tmpfs mounted on /");
+    if (initrd_size) {
+        InitramfsStats stats = unpack_initramfs(static_cast<const u8*>(hal::phys_to_virt(initrd_base)),
+                                                static_cast<usize>(initrd_size));
+        klog_info("initramfs: %zu entries unpacked from %llu KiB%s%s", stats.entries,
+                  static_cast<unsigned long long>(initrd_size / 1024), stats.failed ? ", some failed" : "",
+                  stats.complete ? "" : ", archive damaged");
+        auto freed = mm::release_boot_memory(initrd_base, initrd_size);
+        if (freed.has_value()) klog_info("initramfs: freed %zu KiB", freed.value() * 4);
+    }
     return ok();
 }
 

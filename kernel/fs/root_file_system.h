@@ -3,11 +3,13 @@
 #pragma once
 
 #include "../lib/result.h"
+#include "../lib/types.h"
 
 namespace kernel {
 
-// Registers the built-in file system types and mounts the root tmpfs with /dev, /proc,
-// /tmp, /etc and /root. Called once from kernel_main.
-Result<void> init_root_file_system();
+// Registers the built-in file system types, mounts the root tmpfs with /dev, /proc, /tmp,
+// /etc and /root, unpacks the initramfs (when the boot loader gave one: initrd_size > 0)
+// and frees its memory. Called once, from the first kernel thread.
+Result<void> init_root_file_system(PhysAddr initrd_base, u64 initrd_size);
 
 }  // namespace kernel

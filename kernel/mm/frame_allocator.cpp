@@ -33,7 +33,8 @@ Result<void> init_frame_allocator(const hal::BootInfo& boot_info) {
         const hal::MemoryRange& range = boot_info.memory_map[i];
         if (range.type != hal::MemoryType::usable && range.type != hal::MemoryType::initrd) continue;
         PhysAddr start = align_up<PhysAddr>(range.base, hal::page_size);
-        PhysAddr end = align_down<PhysAddr>(range.base + range.length, hal::page_size);
+        PhysAddr end = range.type == hal::MemoryType::initrd ? align_up<PhysAddr>(range.base + range.length, hal::page_size)
+                                                            : align_down<PhysAddr>(range.base + range.length, hal::page_size);
         if (end <= start) continue;
         if (start < lowest) lowest = start;
         if (end > highest) highest = end;
@@ -71,9 +72,11 @@ Result<void> init_frame_allocator(const hal::BootInfo& boot_info) {
 }
 
 Result<usize> release_boot_memory(PhysAddr base, u64 length) {
-    // Whole frames inside the range only: its edges may share a frame with something else.
+    // The frame holding the start may hold something before it; the tail of the last frame
+    // is nobody's (boot loaders start the next thing on a page boundary, and the usable
+    // ranges around were cut to whole frames).
     PhysAddr start = align_up<PhysAddr>(base, hal::page_size);
-    PhysAddr end = align_down<PhysAddr>(base + length, hal::page_size);
+    PhysAddr end = align_up<PhysAddr>(base + length, hal::page_size);
     if (end <= start || start < base_address) return Errno::einval;
     usize first = (start - base_address) / hal::page_size, count = (end - start) / hal::page_size;
     if (first + count > buddy.frame_count()) return Errno::einval;

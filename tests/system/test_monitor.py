@@ -16,6 +16,7 @@ import time
 import unittest
 
 NEWT = None
+INITRAMFS = None  # the build's initramfs.cpio
 BOOT_TIMEOUT = 30
 
 
@@ -184,6 +185,28 @@ class CpuExceptions(unittest.TestCase):
             self.assertRegex(out, r"\n  %s\s+\S" % kind)
 
 
+class Initramfs(unittest.TestCase):
+    def test_the_initramfs_becomes_the_root_file_system(self):
+        if INITRAMFS is None:
+            self.skipTest("no initramfs given")
+        status, out = run_piped(["--initrd", INITRAMFS, "--append", "demo=0"],
+                                "cat /etc/motd\nls /etc\nmounts\npoweroff\n")
+        self.assertEqual(status, 0, out)
+        self.assertRegex(out, r"initramfs: \d+ entries unpacked from \d+ KiB")
+        self.assertRegex(out, r"initramfs: freed \d+ KiB")
+        # The file's text, byte for byte, as it is in the source tree the archive was made from.
+        source = os.path.join(os.path.dirname(__file__), "..", "..", "userland", "initramfs", "etc", "motd")
+        with open(source) as motd:
+            self.assertIn(motd.read().replace("\n", "\r\n"), out)
+        self.assertRegex(out, r"-rw-r--r--\s+1\s+0\s+0\s+\d+ hostname")
+        self.assertIn("rootfs / tmpfs rw 0 0", out)
+
+    def test_a_missing_initrd_is_refused(self):
+        status, out = run_piped(["--initrd", "/nonexistent/initramfs.cpio"], "")
+        self.assertEqual(status, 1, out)
+        self.assertIn("--initrd /nonexistent/initramfs.cpio", out)
+
+
 class Debugger(unittest.TestCase):
     def test_gdb_breaks_in_a_kernel_function_and_lists_the_cpu_threads(self):
         # Plain gdb, no settings: the kick signal must not get in the way.
@@ -274,4 +297,6 @@ class TerminalMonitor(unittest.TestCase):
 
 if __name__ == "__main__":
     NEWT = os.path.abspath(sys.argv.pop(1))
+    if len(sys.argv) > 1 and not sys.argv[1].startswith("-"):
+        INITRAMFS = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)
