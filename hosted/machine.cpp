@@ -10,7 +10,9 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/eventfd.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -157,7 +159,43 @@ void start_cpu_thread(unsigned index) {
     pthread_mutex_unlock(&threads_lock);
 }
 
-void start_machine(const MachineConfig& config) {
+namespace {
+
+// Loads the initrd file at the top of RAM, page aligned; returns its base (0 on failure).
+kernel::PhysAddr load_initrd(const std::string& path, std::uint64_t& size) {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat status {};
+    if (fd < 0 || fstat(fd, &status) != 0) {
+        std::fprintf(stderr, "newt: --initrd %s: %s\n", path.c_str(), std::strerror(errno));
+        if (fd >= 0) close(fd);
+        return 0;
+    }
+    size = static_cast<std::uint64_t>(status.st_size);
+    // Leave at least half of RAM to the kernel, as a boot loader would refuse to squeeze it.
+    if (size == 0 || size > physical_memory_size() / 2) {
+        std::fprintf(stderr, "newt: --initrd %s: %s\n", path.c_str(), size ? "larger than half of RAM" : "empty file");
+        close(fd);
+        return 0;
+    }
+    kernel::PhysAddr base = (physical_memory_size() - size) & ~kernel::PhysAddr(hal::page_size - 1);
+    auto* destination = static_cast<char*>(hal::phys_to_virt(base));
+    for (std::uint64_t done = 0; done < size;) {
+        ssize_t got = read(fd, destination + done, size - done);
+        if (got <= 0) {
+            if (got < 0 && errno == EINTR) continue;
+            std::fprintf(stderr, "newt: --initrd %s: short read\n", path.c_str());
+            close(fd);
+            return 0;
+        }
+        done += static_cast<std::uint64_t>(got);
+    }
+    close(fd);
+    return base;
+}
+
+}  // namespace
+
+bool start_machine(const MachineConfig& config) {
     machine_cpus = config.cpus;
     handle_signals = config.handle_termination_signals;
     if (handle_signals) {
@@ -180,6 +218,16 @@ void start_machine(const MachineConfig& config) {
     boot_info.memory_map[1] = {legacy_hole_start, legacy_hole_end - legacy_hole_start, hal::MemoryType::reserved};
     boot_info.memory_map[2] = {legacy_hole_end, physical_memory_size() - legacy_hole_end, hal::MemoryType::usable};
     boot_info.memory_range_count = 3;
+    if (!config.initrd_path.empty()) {
+        std::uint64_t size = 0;
+        kernel::PhysAddr base = load_initrd(config.initrd_path, size);
+        if (!base) return false;
+        boot_info.memory_map[2].length = base - legacy_hole_end;
+        boot_info.memory_map[3] = {base, size, hal::MemoryType::initrd};
+        boot_info.memory_range_count = 4;
+        boot_info.initrd_base = base;
+        boot_info.initrd_size = size;
+    }
     boot_info.cpu_count = config.cpus;
     poweroff_event = eventfd(0, EFD_CLOEXEC);
 
@@ -200,6 +248,7 @@ void start_machine(const MachineConfig& config) {
     attach_io_device(CmosRtcModel::base_port, CmosRtcModel::port_count, *cmos_rtc);
     boot_info.rtc_century_register = CmosRtcModel::century_register;  // what a PC's FADT would say
     start_cpu_thread(0);
+    return true;
 }
 
 void request_poweroff(int status) {

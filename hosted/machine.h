@@ -15,6 +15,8 @@ struct MachineConfig {
     unsigned cpus = 2;
     std::size_t memory_bytes = 256u << 20;
     std::string command_line;
+    // An initramfs (cpio archive) to load at the top of RAM, as a boot loader would; "" for none.
+    std::string initrd_path;
     // Console on the terminal: raw mode and stdin feeding the 16550 model. When false, the
     // UART still prints to stdout but receives nothing.
     bool console_input = true;
@@ -23,8 +25,10 @@ struct MachineConfig {
     bool handle_termination_signals = true;
 };
 
-// Creates RAM and devices and starts CPU 0 in kernel_main. Returns at once.
-void start_machine(const MachineConfig& config);
+// Creates RAM and devices and starts CPU 0 in kernel_main. Returns at once. Returns false
+// (with a message on stderr) when the configuration cannot be met (an unreadable or too
+// large initrd).
+bool start_machine(const MachineConfig& config);
 
 // Blocks until the kernel powers off (or a termination signal asks it to), joins every CPU
 // thread, restores the terminal, and returns the exit status.

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"none"}))
         ->capture_default_str();
     app.add_option("--append", config.command_line, "Kernel command line (\"loglevel=7 demo=0\")");
+    app.add_option("--initrd", config.initrd_path, "Initramfs (a cpio archive) unpacked into the root file system");
     CLI11_PARSE(app, argc, argv);
 
     config.memory_bytes = parse_size(memory);
@@ -47,7 +48,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "newt: --mem must be between 16M and 64G (got '%s')\n", memory.c_str());
         return 2;
     }
-    hosted::start_machine(config);
+    if (!hosted::start_machine(config)) return 1;
     int status = hosted::wait_for_poweroff();
     if (hosted::reboot_requested()) {
         // A new boot in a fresh process: nothing of the old machine survives, as on a PC.

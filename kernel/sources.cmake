@@ -28,17 +28,20 @@ set(NEWT_KERNEL_SOURCES
   core/wait_queue.cpp
   core/wall_clock.cpp
   fs/character_devices.cpp
+  fs/cpio.cpp
   fs/dentry.cpp
   fs/devtmpfs/devtmpfs.cpp
   fs/fifo.cpp
   fs/file_descriptor_table.cpp
   fs/file_system_type.cpp
+  fs/initramfs.cpp
   fs/inode.cpp
   fs/mount.cpp
   fs/mount_listing.cpp
   fs/open_file.cpp
   fs/path_resolution.cpp
   fs/permission.cpp
+  fs/pipe.cpp
   fs/procfs/cpuinfo.cpp
   fs/procfs/filesystems.cpp
   fs/procfs/loadavg.cpp

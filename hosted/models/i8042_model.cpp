@@ -1,6 +1,7 @@
 #include "i8042_model.h"
 
 #include "../interrupts.h"
+#include "model_lock.h"
 
 namespace hosted {
 namespace {
@@ -12,24 +13,16 @@ constexpr std::uint8_t config_port1_interrupt = 0x01, config_system = 0x04, conf
 constexpr std::uint8_t ack = 0xfa, self_test_passed = 0x55, port_test_passed = 0x00, keyboard_passed = 0xaa,
                        echo = 0xee, resend = 0xfe;
 
-class Lock {
-public:
-    explicit Lock(pthread_mutex_t& mutex) : mutex_(mutex) { pthread_mutex_lock(&mutex_); }
-    ~Lock() { pthread_mutex_unlock(&mutex_); }
-
-private:
-    pthread_mutex_t& mutex_;
-};
 
 }  // namespace
 
 std::uint32_t I8042Model::Port::io_read(std::uint16_t, unsigned) {
-    Lock lock(model_.lock_);
+    ModelLock lock(model_.lock_);
     return command_ ? model_.read_status() : model_.read_data();
 }
 
 void I8042Model::Port::io_write(std::uint16_t, unsigned, std::uint32_t value) {
-    Lock lock(model_.lock_);
+    ModelLock lock(model_.lock_);
     auto byte = static_cast<std::uint8_t>(value);
     if (command_) model_.write_command(byte);
     else model_.write_data(byte);
@@ -157,7 +150,7 @@ void I8042Model::keyboard_command(std::uint8_t command) {
 }
 
 void I8042Model::inject_scancodes(const std::uint8_t* scancodes, std::size_t count) {
-    Lock lock(lock_);
+    ModelLock lock(lock_);
     if (!scanning_) return;  // a keyboard told to stop scanning sends nothing
     keyboard_output_.insert(keyboard_output_.end(), scancodes, scancodes + count);
     update_irq();

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "../interrupts.h"
+#include "model_lock.h"
 
 namespace hosted {
 namespace {
@@ -15,14 +16,6 @@ constexpr std::uint8_t loopback = 0x10;
 constexpr std::uint8_t out2 = 0x08;
 constexpr std::uint8_t ier_receive = 0x01, ier_transmit = 0x02;
 
-class Lock {
-public:
-    explicit Lock(pthread_mutex_t& mutex) : mutex_(mutex) { pthread_mutex_lock(&mutex_); }
-    ~Lock() { pthread_mutex_unlock(&mutex_); }
-
-private:
-    pthread_mutex_t& mutex_;
-};
 
 }  // namespace
 
@@ -39,7 +32,7 @@ void Uart16550Model::update_irq() {
 }
 
 std::uint32_t Uart16550Model::io_read(std::uint16_t offset, unsigned) {
-    Lock lock(lock_);
+    ModelLock lock(lock_);
     switch (offset) {
     case data:
         if (line_control_ & dlab) return divisor_low_;
@@ -66,7 +59,7 @@ std::uint32_t Uart16550Model::io_read(std::uint16_t offset, unsigned) {
 
 void Uart16550Model::io_write(std::uint16_t offset, unsigned, std::uint32_t value) {
     auto byte = static_cast<std::uint8_t>(value);
-    Lock lock(lock_);
+    ModelLock lock(lock_);
     switch (offset) {
     case data:
         if (line_control_ & dlab) {
@@ -99,7 +92,7 @@ void Uart16550Model::io_write(std::uint16_t offset, unsigned, std::uint32_t valu
 }
 
 void Uart16550Model::receive(const char* bytes, std::size_t count) {
-    Lock lock(lock_);
+    ModelLock lock(lock_);
     receive_fifo_.insert(receive_fifo_.end(), bytes, bytes + count);
     update_irq();
 }

@@ -1,19 +1,13 @@
 #include "vga_text_model.h"
 
+#include "model_lock.h"
+
 namespace hosted {
 namespace {
 
 constexpr std::uint8_t cursor_start = 0x0a, cursor_end = 0x0b, cursor_high = 0x0e, cursor_low = 0x0f;
 constexpr std::uint8_t cursor_disable = 0x20;
 
-class Lock {
-public:
-    explicit Lock(pthread_mutex_t& mutex) : mutex_(mutex) { pthread_mutex_lock(&mutex_); }
-    ~Lock() { pthread_mutex_unlock(&mutex_); }
-
-private:
-    pthread_mutex_t& mutex_;
-};
 
 }  // namespace
 
@@ -29,13 +23,13 @@ void VgaTextModel::attach() {
 }
 
 std::uint32_t VgaTextModel::io_read(std::uint16_t offset, unsigned) {
-    Lock lock(lock_);
+    ModelLock lock(lock_);
     if (offset == 0) return index_;
     return index_ < crtc_register_count ? crtc_[index_] : 0xff;
 }
 
 void VgaTextModel::io_write(std::uint16_t offset, unsigned size, std::uint32_t value) {
-    Lock lock(lock_);
+    ModelLock lock(lock_);
     if (offset == 0) {
         index_ = static_cast<std::uint8_t>(value & 0x1f);
         // outw(0x3d4, index | data << 8) sets both at once, as drivers often do.
@@ -60,7 +54,7 @@ VgaTextScreen VgaTextModel::screen() const {
         line.erase(line.find_last_not_of(' ') + 1);
         screen.lines.push_back(std::move(line));
     }
-    Lock lock(lock_);
+    ModelLock lock(lock_);
     unsigned position = static_cast<unsigned>(crtc_[cursor_high]) << 8 | crtc_[cursor_low];
     screen.cursor_row = position / columns;
     screen.cursor_column = position % columns;

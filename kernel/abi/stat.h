@@ -1,4 +1,5 @@
 // Linux file type and permission bits (uapi/linux/stat.h) and the dirent d_type values.
+// In kernel::abi, not ::abi: <cxxabi.h> (which GoogleTest includes) owns the global name.
 #pragma once
 
 #include <cstdint>

@@ -23,6 +23,8 @@ namespace kernel {
 namespace {
 
 BootHook boot_hook = nullptr;
+PhysAddr initrd_base = 0;  // from the BootInfo, for the first thread
+u64 initrd_size = 0;
 
 const char* memory_type_name(hal::MemoryType type) {
     switch (type) {
@@ -44,7 +46,7 @@ void wait_for_cpus() {
 void first_thread(void*) {
     wait_for_cpus();
     // In a thread: the VFS takes mutexes, which an idle thread must never wait on.
-    if (auto result = init_root_file_system(); result.is_error())
+    if (auto result = init_root_file_system(initrd_base, initrd_size); result.is_error())
         panic("root file system: %s", errno_name(result.error()));
     // Character devices and their nodes in /dev.
     if (auto result = init_memory_devices(); result.is_error())
@@ -86,6 +88,8 @@ void kernel_main(const hal::BootInfo& boot_info) {
     klog_info("memory: %llu MiB usable, %zu frames managed, %zu free", static_cast<unsigned long long>(usable / MiB),
               frames.total_frames, frames.free_frames);
 
+    initrd_base = boot_info.initrd_base;
+    initrd_size = boot_info.initrd_size;
     scheduler_init_cpu(0);
     random_init();
     init_serial_console();

@@ -18,6 +18,8 @@ enum PollEvents : u32 {
     poll_err = 0x008,
     poll_hup = 0x010,
     poll_nval = 0x020,
+    poll_rdnorm = 0x040,  // reported beside poll_in by pipes (as Linux does)
+    poll_wrnorm = 0x100,  // reported beside poll_out by pipes
 };
 
 class OpenFile : public RefCounted<OpenFile> {

@@ -28,11 +28,13 @@ unsigned order_for_bytes(usize bytes) {
 
 Result<void> init_frame_allocator(const hal::BootInfo& boot_info) {
     PhysAddr lowest = ~PhysAddr(0), highest = 0;
+    // The initrd counts too: it joins the free memory once it has been unpacked.
     for (usize i = 0; i < boot_info.memory_range_count; ++i) {
         const hal::MemoryRange& range = boot_info.memory_map[i];
-        if (range.type != hal::MemoryType::usable) continue;
+        if (range.type != hal::MemoryType::usable && range.type != hal::MemoryType::initrd) continue;
         PhysAddr start = align_up<PhysAddr>(range.base, hal::page_size);
-        PhysAddr end = align_down<PhysAddr>(range.base + range.length, hal::page_size);
+        PhysAddr end = range.type == hal::MemoryType::initrd ? align_up<PhysAddr>(range.base + range.length, hal::page_size)
+                                                            : align_down<PhysAddr>(range.base + range.length, hal::page_size);
         if (end <= start) continue;
         if (start < lowest) lowest = start;
         if (end > highest) highest = end;
@@ -67,6 +69,21 @@ Result<void> init_frame_allocator(const hal::BootInfo& boot_info) {
         buddy.add_free_range((start - base_address) / hal::page_size, (end - start) / hal::page_size);
     }
     return ok();
+}
+
+Result<usize> release_boot_memory(PhysAddr base, u64 length) {
+    // The frame holding the start may hold something before it; the tail of the last frame
+    // is nobody's (boot loaders start the next thing on a page boundary, and the usable
+    // ranges around were cut to whole frames).
+    PhysAddr start = align_up<PhysAddr>(base, hal::page_size);
+    PhysAddr end = align_up<PhysAddr>(base + length, hal::page_size);
+    if (end <= start || start < base_address) return Errno::einval;
+    usize first = (start - base_address) / hal::page_size, count = (end - start) / hal::page_size;
+    if (first + count > buddy.frame_count()) return Errno::einval;
+    asan_poison(hal::phys_to_virt(start), end - start);
+    SpinlockGuard guard(frame_lock);
+    buddy.add_free_range(first, count);
+    return count;
 }
 
 Result<PhysAddr> allocate_frames(unsigned order) {

@@ -21,6 +21,10 @@ struct FrameStats {
 Result<void> init_frame_allocator(const hal::BootInfo& boot_info);
 
 // 2^order contiguous, 2^order-aligned frames; ENOMEM when memory is exhausted.
+// Hands memory the boot left in use (the initrd, once unpacked) to the allocator; returns
+// the number of frames freed (EINVAL when the range is outside the managed frames).
+Result<usize> release_boot_memory(PhysAddr base, u64 length);
+
 Result<PhysAddr> allocate_frames(unsigned order = 0);
 void free_frames(PhysAddr base, unsigned order = 0);
 

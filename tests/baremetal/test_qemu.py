@@ -189,6 +189,13 @@ class DirectBoot(unittest.TestCase):
         self.assertTrue(100 <= usable < 128, out)
         self.assertNotIn("Self-demo", out)
 
+    def test_initramfs_from_the_boot_loader(self):
+        initramfs = os.path.join(os.path.dirname(KERNEL), "..", "initramfs.cpio")
+        status, out = boot("cat /etc/motd\npoweroff\n", "--kernel", KERNEL, "--initrd", initramfs, "--append", "demo=0")
+        self.assertEqual(status, 0, out)
+        self.assertRegex(out, r"initramfs: \d+ entries unpacked from \d+ KiB")
+        self.assertIn("Welcome to Newt", out)
+
     def test_memory_above_4_gib_is_used(self):
         status, out = boot("mem\npoweroff\n", "--kernel", KERNEL, "--mem", "5G", "--append", "demo=0")
         self.assertEqual(status, 0, out)
@@ -431,9 +438,12 @@ class VgaAndKeyboard(unittest.TestCase):
 
 class GrubBoot(unittest.TestCase):
     def test_iso_boots_through_grub_multiboot2(self):
-        status, out = boot("uptime\npoweroff\n", "--iso", "--kernel", ISO)
+        status, out = boot("uptime\ncat /etc/hostname\npoweroff\n", "--iso", "--kernel", ISO)
         self.assertEqual(status, 0, out)
         self.assertIn("x86_64: booted by Multiboot2; ACPI found", out)
+        # GRUB loaded the initramfs as a Multiboot2 module.
+        self.assertRegex(out, r"initramfs: \d+ entries unpacked")
+        self.assertRegex(out, r"cat /etc/hostname\r?\nnewt\r?\n")
         self.assertRegex(out, r"up \d+\.\d{3} s, 1 CPUs")
         self.assertIn("monitor: powering off", out)
 

@@ -16,6 +16,7 @@ import time
 import unittest
 
 NEWT = None
+INITRAMFS = None  # the build's initramfs.cpio
 BOOT_TIMEOUT = 30
 
 
@@ -146,7 +147,7 @@ class PipedMonitor(unittest.TestCase):
                                 "cat /proc/filesystems\ncat /dev/null\ncat /dev/kmsg\npoweroff\n")
         self.assertEqual(status, 0, out)
         out = out.replace("\r\n", "\n")
-        self.assertIn("vfs: tmpfs mounted on /, devtmpfs on /dev, proc on /proc", out)
+        self.assertIn("vfs: devtmpfs mounted on /dev, proc on /proc", out)
         # ls /dev: the device nodes with Linux's numbers, modes and owners.
         listing = out[out.index("newt> ls /dev"):out.index("newt> ls /proc")]
         for mode, major, minor, name in (("crw-rw-rw-", 1, 3, "null"), ("crw-rw-rw-", 1, 5, "zero"),
@@ -177,7 +178,7 @@ class PipedMonitor(unittest.TestCase):
         kmsg = out[out.index("newt> cat /dev/kmsg\n"):out.index("newt> poweroff")].splitlines()[1:]
         self.assertRegex(kmsg[0], r"^6,0,\d+,-;Newt \S+ booting on the hosted backend$")
         self.assertEqual([int(line.split(",")[1]) for line in kmsg], list(range(len(kmsg))), kmsg)
-        self.assertRegex(kmsg[-1], r"^6,\d+,\d+,-;vfs: tmpfs mounted on /, devtmpfs on /dev, proc on /proc$")
+        self.assertRegex(kmsg[-1], r"^6,\d+,\d+,-;vfs: devtmpfs mounted on /dev, proc on /proc$")
 
     def test_cpu_and_memory_options(self):
         status, out = run_piped(["--smp", "4", "--mem", "64M", "--append", "demo=0"], "uptime\npoweroff\n")
@@ -222,6 +223,28 @@ class CpuExceptions(unittest.TestCase):
         self.assertEqual(out.count("usage: crash KIND"), 2, out)
         for kind in ("null", "rodata", "exec", "divide", "ud2"):
             self.assertRegex(out, r"\n  %s\s+\S" % kind)
+
+
+class Initramfs(unittest.TestCase):
+    def test_the_initramfs_becomes_the_root_file_system(self):
+        if INITRAMFS is None:
+            self.skipTest("no initramfs given")
+        status, out = run_piped(["--initrd", INITRAMFS, "--append", "demo=0"],
+                                "cat /etc/motd\nls /etc\nmounts\npoweroff\n")
+        self.assertEqual(status, 0, out)
+        self.assertRegex(out, r"initramfs: \d+ entries unpacked from \d+ KiB")
+        self.assertRegex(out, r"initramfs: freed \d+ KiB")
+        # The file's text, byte for byte, as it is in the source tree the archive was made from.
+        source = os.path.join(os.path.dirname(__file__), "..", "..", "userland", "initramfs", "etc", "motd")
+        with open(source) as motd:
+            self.assertIn(motd.read().replace("\n", "\r\n"), out)
+        self.assertRegex(out, r"-rw-r--r--\s+1\s+0\s+0\s+\d+ hostname")
+        self.assertIn("rootfs / tmpfs rw 0 0", out)
+
+    def test_a_missing_initrd_is_refused(self):
+        status, out = run_piped(["--initrd", "/nonexistent/initramfs.cpio"], "")
+        self.assertEqual(status, 1, out)
+        self.assertIn("--initrd /nonexistent/initramfs.cpio", out)
 
 
 class Debugger(unittest.TestCase):
@@ -314,4 +337,6 @@ class TerminalMonitor(unittest.TestCase):
 
 if __name__ == "__main__":
     NEWT = os.path.abspath(sys.argv.pop(1))
+    if len(sys.argv) > 1 and not sys.argv[1].startswith("-"):
+        INITRAMFS = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)
