@@ -481,6 +481,13 @@ CpuStats cpu_stats(unsigned index) {
             cpu.queued.load(std::memory_order_relaxed), cpu.current ? cpu.current->name() : "-"};
 }
 
+usize kernel_thread_count() {
+    SpinlockGuard guard(all_threads_lock);
+    usize count = 0;
+    for (Thread& thread : all_threads) count += thread.priority() != lowest_priority;
+    return count;
+}
+
 usize snapshot_threads(ThreadInfo* out, usize capacity) {
     SpinlockGuard guard(all_threads_lock);
     usize count = 0;

@@ -54,6 +54,10 @@ unsigned online_cpu_count();
 usize active_thread_count();
 // The highest thread id handed out so far (/proc/loadavg's last pid).
 u32 newest_thread_id();
+// Live threads other than the idle threads (/proc/loadavg's total; Linux's nr_threads
+// leaves out the swapper tasks too). Unlike snapshot_threads it reads nothing that other
+// CPUs change while scheduling.
+usize kernel_thread_count();
 
 struct CpuStats {
     bool online;

@@ -19,10 +19,7 @@ void generate_loadavg(TextBuffer& text) {
         whole[i] = value >> fixed_shift;
         hundredths[i] = ((value & (fixed_one - 1)) * 100) >> fixed_shift;
     }
-    usize threads = 0;
-    for_each_thread([&](const ThreadInfo& info) {
-        if (info.priority != lowest_priority) ++threads;
-    });
+    usize threads = kernel_thread_count();
     text.appendf("%llu.%02llu %llu.%02llu %llu.%02llu %zu/%zu %u\n", whole[0], hundredths[0], whole[1], hundredths[1],
                  whole[2], hundredths[2], active_thread_count(), threads, newest_thread_id());
 }
