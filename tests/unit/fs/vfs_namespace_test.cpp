@@ -1,0 +1,199 @@
+// Namespace operations (vfs.cpp, tmpfs.cpp): mkdir, rmdir, unlink, link, symlink, mknod,
+// open with O_CREAT, link counts and directory sizes, files unlinked while open,
+// chmod/chown/utimens and the timestamps they and writes change. The superuser's view is
+// checked against the host's Linux; the unprivileged rules are in vfs_permissions_test.cpp.
+#include "differential.h"
+
+using namespace vfs_test;
+using newt_test::run_in_kernel;
+
+namespace {
+
+TEST(VfsNamespace, MkdirAndRmdirErrors) {
+    run_in_kernel([] {
+        Differential fs("mkdir");
+        EXPECT_EQ(fs.mkdir("d"), "OK");
+        EXPECT_EQ(fs.mkdir("d"), "EEXIST");
+        EXPECT_EQ(fs.mkdir("d/"), "EEXIST");
+        EXPECT_EQ(fs.mkdir("new/"), "OK");
+        EXPECT_EQ(fs.mkdir("x/y"), "ENOENT");
+        EXPECT_EQ(fs.mkdir("."), "EEXIST");
+        EXPECT_EQ(fs.mkdir(".."), "EEXIST");
+        EXPECT_EQ(fs.mkdir("d/.."), "EEXIST");
+        EXPECT_EQ(fs.mkdir("/"), "EEXIST");
+        EXPECT_EQ(fs.open("f", abi::o_creat | abi::o_wronly), "OK");
+        EXPECT_EQ(fs.mkdir("f"), "EEXIST");
+        EXPECT_EQ(fs.mkdir("d/e"), "OK");
+        EXPECT_EQ(fs.rmdir("d"), "ENOTEMPTY");
+        EXPECT_EQ(fs.rmdir("d/e/."), "EINVAL");
+        EXPECT_EQ(fs.rmdir("."), "EINVAL");
+        EXPECT_EQ(fs.rmdir("d/e/.."), "ENOTEMPTY");
+        EXPECT_EQ(fs.rmdir("f"), "ENOTDIR");
+        EXPECT_EQ(fs.rmdir("f/"), "ENOTDIR");
+        EXPECT_EQ(fs.rmdir("missing"), "ENOENT");
+        EXPECT_EQ(fs.rmdir("d/e/"), "OK");
+        EXPECT_EQ(fs.stat("d"), "OK");
+        EXPECT_EQ(fs.rmdir("d"), "OK");
+        EXPECT_EQ(fs.stat("d"), "ENOENT");
+        EXPECT_EQ(fs.mkdir("modes", 07777), "OK");  // set-id bits are not taken, sticky is
+        EXPECT_EQ(fs.stat("modes"), "OK");
+        fs.expect_same_tree();
+    });
+}
+
+TEST(VfsNamespace, UnlinkErrors) {
+    run_in_kernel([] {
+        Differential fs("unlink");
+        EXPECT_EQ(fs.mkdir("d"), "OK");
+        EXPECT_EQ(fs.open("f", abi::o_creat | abi::o_wronly), "OK");
+        EXPECT_EQ(fs.unlink("d"), "EISDIR");
+        EXPECT_EQ(fs.unlink("d/"), "EISDIR");
+        EXPECT_EQ(fs.unlink("."), "EISDIR");
+        EXPECT_EQ(fs.unlink(".."), "EISDIR");
+        EXPECT_EQ(fs.unlink("/"), "EISDIR");
+        EXPECT_EQ(fs.unlink("f/"), "ENOTDIR");
+        EXPECT_EQ(fs.unlink("missing"), "ENOENT");
+        EXPECT_EQ(fs.unlink("missing/"), "ENOENT");
+        EXPECT_EQ(fs.unlink("f"), "OK");
+        EXPECT_EQ(fs.unlink("f"), "ENOENT");
+        EXPECT_EQ(fs.symlink("d", "link"), "OK");
+        EXPECT_EQ(fs.unlink("link"), "OK");  // the link, not the directory
+        EXPECT_EQ(fs.stat("d"), "OK");
+        fs.expect_same_tree();
+    });
+}
+
+TEST(VfsNamespace, LinkCountsAndDirectorySizes) {
+    run_in_kernel([] {
+        Differential fs("nlink");
+        EXPECT_EQ(fs.stat("."), "OK");  // nlink 2, size 40
+        EXPECT_EQ(fs.mkdir("d"), "OK");
+        EXPECT_EQ(fs.stat("."), "OK");  // nlink 3, size 60
+        EXPECT_EQ(fs.mkdir("d/a"), "OK");
+        EXPECT_EQ(fs.mkdir("d/b"), "OK");
+        EXPECT_EQ(fs.open("d/f", abi::o_creat | abi::o_wronly), "OK");
+        EXPECT_EQ(fs.symlink("x", "d/s"), "OK");
+        EXPECT_EQ(fs.mknod("d/p", abi::s_ififo | 0644), "OK");
+        EXPECT_EQ(fs.mknod("d/r", abi::s_ifreg | 0600), "OK");
+        EXPECT_EQ(fs.mknod("d/z", 0600), "OK");  // type 0 is a regular file
+        EXPECT_EQ(fs.mknod("d/sock", abi::s_ifsock | 0600), "OK");
+        EXPECT_EQ(fs.mknod("d/dir", abi::s_ifdir | 0600), "EPERM");
+        EXPECT_EQ(fs.mknod("d/bad", 0170000 | 0600), "EINVAL");
+        EXPECT_EQ(fs.mknod("d/p", abi::s_ififo | 0644), "EEXIST");
+        EXPECT_EQ(fs.mknod("d/new/", abi::s_ififo | 0644), "ENOENT");
+        EXPECT_EQ(fs.stat("d"), "OK");  // nlink 4, size 40 + 8 * 20
+        EXPECT_EQ(fs.link("d/f", "d/f2"), "OK");
+        EXPECT_EQ(fs.stat("d"), "OK");
+        EXPECT_EQ(fs.rmdir("d/a"), "OK");
+        EXPECT_EQ(fs.unlink("d/s"), "OK");
+        EXPECT_EQ(fs.stat("d"), "OK");
+        EXPECT_EQ(fs.rename("d/b", "b"), "OK");  // ".." moves: one link from d to "."
+        EXPECT_EQ(fs.stat("d"), "OK");
+        EXPECT_EQ(fs.stat("."), "OK");
+        EXPECT_EQ(fs.readdir("d"), "OK");
+        fs.expect_same_tree();
+    });
+}
+
+TEST(VfsNamespace, TruncateByPath) {
+    run_in_kernel([] {
+        Differential fs("truncate");
+        int file;
+        EXPECT_EQ(fs.open("f", abi::o_creat | abi::o_rdwr, 0644, &file), "OK");
+        EXPECT_EQ(fs.write(file, "0123456789"), "OK");
+        EXPECT_EQ(fs.truncate("f", 4), "OK");
+        EXPECT_EQ(fs.pread(file, 0, 20), "OK");
+        EXPECT_EQ(fs.truncate("f", 8), "OK");
+        EXPECT_EQ(fs.pread(file, 0, 20), "OK");  // zeros after the old end
+        EXPECT_EQ(fs.truncate("f", -1), "EINVAL");
+        EXPECT_EQ(fs.truncate("missing", 0), "ENOENT");
+        EXPECT_EQ(fs.mkdir("d"), "OK");
+        EXPECT_EQ(fs.truncate("d", 0), "EISDIR");
+        EXPECT_EQ(fs.truncate("f/", 0), "ENOTDIR");
+        EXPECT_EQ(fs.symlink("f", "s"), "OK");
+        EXPECT_EQ(fs.truncate("s", 2), "OK");  // follows
+        EXPECT_EQ(fs.stat("f"), "OK");
+        EXPECT_EQ(fs.mknod("fifo", abi::s_ififo | 0644), "OK");
+        EXPECT_EQ(fs.truncate("fifo", 0), "EINVAL");
+        fs.expect_same_time_changes("f", "truncate growing", [&] { fs.truncate("f", 100); });
+    });
+}
+
+TEST(VfsNamespace, WritesChangeMtimeAndCtimeReadsNeither) {
+    run_in_kernel([] {
+        Differential fs("times");
+        int file;
+        EXPECT_EQ(fs.open("f", abi::o_creat | abi::o_rdwr, 0644, &file), "OK");
+        EXPECT_EQ(fs.mkdir("d"), "OK");
+        fs.expect_same_time_changes("f", "write", [&] { fs.write(file, "data"); });
+        fs.expect_same_time_changes("f", "pwrite", [&] { fs.pwrite(file, 100, "data"); });
+        fs.expect_same_time_changes("f", "read", [&] { fs.pread(file, 0, 4); });
+        fs.expect_same_time_changes("f", "ftruncate", [&] { fs.ftruncate(file, 2); });
+        fs.expect_same_time_changes("f", "link", [&] { fs.link("f", "g"); });
+        fs.expect_same_time_changes("f", "unlink of another name", [&] { fs.unlink("g"); });
+        EXPECT_EQ(fs.link("f", "h"), "OK");
+        fs.expect_same_time_changes("f", "rename of another name", [&] { fs.rename("h", "h2"); });
+        fs.expect_same_time_changes(".", "create", [&] { fs.open("new", abi::o_creat | abi::o_wronly); });
+        fs.expect_same_time_changes(".", "unlink", [&] { fs.unlink("new"); });
+        fs.expect_same_time_changes(".", "mkdir", [&] { fs.mkdir("new"); });
+        fs.expect_same_time_changes(".", "rmdir", [&] { fs.rmdir("new"); });
+        fs.expect_same_time_changes("d", "rename into it", [&] { fs.rename("h2", "d/h"); });
+        fs.expect_same_time_changes(".", "lookup", [&] { fs.stat("d/h"); });
+    });
+}
+
+TEST(VfsNamespace, AnUnlinkedOpenFileLivesUntilItsLastClose) {
+    run_in_kernel([] {
+        Scratch scratch("unlinked");
+        make_file(scratch.context, "warm-up", "x");  // first-use allocations happen here
+        EXPECT_OK(vfs_unlink(scratch.context, nullptr, "warm-up"));
+        MemorySnapshot before = memory_snapshot();
+        make_file(scratch.context, "f", "still here");
+        {
+            RefPtr<OpenFile> reader = open_file(scratch.context, "f", abi::o_rdonly);
+            RefPtr<OpenFile> writer = open_file(scratch.context, "f", abi::o_wronly | abi::o_append);
+            ASSERT_TRUE(reader && writer);
+            ASSERT_OK(vfs_unlink(scratch.context, nullptr, "f"));
+            EXPECT_ERRNO(vfs_stat(scratch.context, nullptr, "f", true), enoent);
+            EXPECT_EQ(reader->stat().link_count, 0u);
+            EXPECT_OK(write_text(*writer, ", and more"));
+            EXPECT_EQ(read_all(*reader), "still here, and more");
+            // Large writes allocate pages that must be freed with the inode.
+            std::string big(3 * 4096 + 10, 'b');
+            EXPECT_OK(write_text(*writer, big));
+            EXPECT_EQ(reader->stat().size, 20u + big.size());
+            // A new file may take the name meanwhile.
+            make_file(scratch.context, "f", "new");
+            EXPECT_EQ(file_content(scratch.context, "f"), "new");
+            EXPECT_NE(stat_of(scratch.context, "f").inode, reader->stat().inode);
+            EXPECT_OK(vfs_unlink(scratch.context, nullptr, "f"));
+        }
+        EXPECT_TRUE(memory_returns_to(before));
+    });
+}
+
+TEST(VfsNamespace, CreationInARemovedDirectoryIsENOENT) {
+    run_in_kernel([] {
+        Scratch scratch("removed-cwd");
+        make_directory(scratch.context, "gone");
+        VfsContext inside = scratch.context;
+        ASSERT_OK(vfs_chdir(inside, nullptr, "gone"));
+        ASSERT_OK(vfs_rmdir(scratch.context, nullptr, "gone"));
+        EXPECT_ERRNO(vfs_open(inside, nullptr, "f", abi::o_creat | abi::o_wronly, 0644), enoent);
+        EXPECT_ERRNO(vfs_mkdir(inside, nullptr, "d", 0755), enoent);
+        EXPECT_ERRNO(vfs_symlink(inside, "x", nullptr, "s"), enoent);
+        EXPECT_ERRNO(vfs_mknod(inside, nullptr, "p", abi::s_ififo | 0644, 0), enoent);
+        EXPECT_ERRNO(vfs_stat(inside, nullptr, "anything", true), enoent);
+        EXPECT_OK(vfs_stat(inside, nullptr, ".", true));
+        EXPECT_EQ(stat_of(inside, ".").link_count, 0u);
+        EXPECT_EQ(stat_of(inside, "..").inode, stat_of(scratch.context, ".").inode);
+        EXPECT_EQ(sorted_names(inside, "."), std::vector<std::string> {});
+        EXPECT_ERRNO(vfs_rename(scratch.context, nullptr, "nothing", &inside.cwd, "x", 0), enoent);
+        make_file(scratch.context, "f");
+        EXPECT_ERRNO(vfs_rename(scratch.context, nullptr, "f", &inside.cwd, "x", 0), enoent);
+        EXPECT_ERRNO(vfs_link(scratch.context, nullptr, "f", &inside.cwd, "x", false), enoent);
+        EXPECT_ERRNO(vfs_mount(scratch.context, "tmpfs", "x", &inside.cwd, ".", ""), enoent);
+    });
+}
+
+}  // namespace

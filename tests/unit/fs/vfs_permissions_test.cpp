@@ -1,0 +1,161 @@
+// Permission rules for unprivileged callers and the superuser's overrides. The host runs
+// these tests as root, so they are Newt-only, written from the man pages (path_resolution(7),
+// open(2), chmod(2), chown(2), utimensat(2), rename(2), unlink(2), inode(7)) and the Linux
+// sources they cite.
+#include "vfs_support.h"
+
+using namespace vfs_test;
+using newt_test::run_in_kernel;
+
+namespace {
+
+constexpr u32 alice = 1000, bob = 1001, staff = 100, other_group = 200;
+
+Credentials with_groups(u32 uid, u32 gid, std::initializer_list<u32> groups) {
+    Credentials credentials = Credentials::user(uid, gid);
+    for (u32 group : groups) credentials.groups[credentials.group_count++] = group;
+    return credentials;
+}
+
+TEST(VfsPermissions, OpenNeedsReadOrWritePermissionByClass) {
+    run_in_kernel([] {
+        Scratch scratch("open-perms");
+        make_file(scratch.context, "f", "data", 0640);
+        ASSERT_OK(vfs_chown(scratch.context, nullptr, "f", alice, staff, true));
+        VfsContext owner = scratch.as_user(alice, 5);
+        VfsContext member = scratch.as(with_groups(bob, 5, {staff}));
+        VfsContext stranger = scratch.as_user(bob, other_group);
+        EXPECT_OK(vfs_open(owner, nullptr, "f", abi::o_rdwr, 0));
+        EXPECT_OK(vfs_open(member, nullptr, "f", abi::o_rdonly, 0));
+        EXPECT_ERRNO(vfs_open(member, nullptr, "f", abi::o_wronly, 0), eacces);
+        EXPECT_ERRNO(vfs_open(member, nullptr, "f", abi::o_rdwr, 0), eacces);
+        EXPECT_ERRNO(vfs_open(member, nullptr, "f", abi::o_rdonly | abi::o_trunc, 0), eacces);  // O_TRUNC needs write
+        EXPECT_ERRNO(vfs_open(stranger, nullptr, "f", abi::o_rdonly, 0), eacces);
+        EXPECT_OK(vfs_open(stranger, nullptr, "f", abi::o_path, 0));  // O_PATH checks nothing on the file
+        EXPECT_ERRNO(vfs_open(stranger, nullptr, "f", abi::o_creat | abi::o_rdonly, 0644), eacces);
+        EXPECT_ERRNO(vfs_open(stranger, nullptr, "f", abi::o_creat | abi::o_excl | abi::o_rdonly, 0644), eexist);
+        // Access mode 3 asks for both.
+        EXPECT_ERRNO(vfs_open(member, nullptr, "f", abi::o_accmode, 0), eacces);
+        EXPECT_OK(vfs_open(owner, nullptr, "f", abi::o_accmode, 0));
+        // The owner class applies even when it grants less than the others.
+        ASSERT_OK(vfs_chmod(scratch.context, nullptr, "f", 0077, true));
+        EXPECT_ERRNO(vfs_open(owner, nullptr, "f", abi::o_rdonly, 0), eacces);
+        EXPECT_OK(vfs_open(stranger, nullptr, "f", abi::o_rdwr, 0));
+        // The superuser reads and writes anything.
+        ASSERT_OK(vfs_chmod(scratch.context, nullptr, "f", 0, true));
+        EXPECT_OK(vfs_open(scratch.context, nullptr, "f", abi::o_rdwr | abi::o_trunc, 0));
+        // Directories: read for listing, never opened for writing.
+        make_directory(scratch.context, "d", 0311);
+        EXPECT_ERRNO(vfs_open(stranger, nullptr, "d", abi::o_rdonly | abi::o_directory, 0), eacces);
+        EXPECT_ERRNO(vfs_open(scratch.context, nullptr, "d", abi::o_wronly, 0), eisdir);
+    });
+}
+
+TEST(VfsPermissions, NewFilesTakeTheFsuidAndFsgidAndTheUmask) {
+    run_in_kernel([] {
+        Scratch scratch("owners");
+        make_directory(scratch.context, "shared", 0777);
+        Credentials credentials = Credentials::user(alice, staff);
+        credentials.fsuid = 4242;  // setfsuid: file-system ids decide
+        credentials.fsgid = 4343;
+        VfsContext user = scratch.as(credentials);
+        user.umask = 027;
+        EXPECT_OK(vfs_open(user, nullptr, "shared/f", abi::o_creat | abi::o_wronly, 0666));
+        EXPECT_OK(vfs_mkdir(user, nullptr, "shared/d", 0777));
+        EXPECT_OK(vfs_symlink(user, "target", nullptr, "shared/s"));
+        EXPECT_OK(vfs_mknod(user, nullptr, "shared/p", abi::s_ififo | 0666, 0));
+        FileStat file = stat_of(scratch.context, "shared/f");
+        EXPECT_EQ(file.uid, 4242u);
+        EXPECT_EQ(file.gid, 4343u);
+        EXPECT_EQ(file.mode, abi::s_ifreg | 0640u);
+        EXPECT_EQ(stat_of(scratch.context, "shared/d").mode, abi::s_ifdir | 0750u);
+        EXPECT_EQ(stat_of(scratch.context, "shared/p").mode, abi::s_ififo | 0640u);
+        FileStat link = stat_of(scratch.context, "shared/s", false);
+        EXPECT_EQ(link.mode, abi::s_iflnk | 0777u);  // symlinks ignore the umask
+        EXPECT_EQ(link.uid, 4242u);
+        user.umask = 0;
+        EXPECT_OK(vfs_open(user, nullptr, "shared/g", abi::o_creat | abi::o_wronly, 0666));
+        EXPECT_EQ(stat_of(scratch.context, "shared/g").mode, abi::s_ifreg | 0666u);
+    });
+}
+
+TEST(VfsPermissions, MovingADirectoryToAnotherParentNeedsWriteOnIt) {
+    run_in_kernel([] {
+        // rename(2): "..". changes, so the directory itself must be writable (EACCES).
+        Scratch scratch("rename-dir-perms");
+        make_directory(scratch.context, "from", 0777);
+        make_directory(scratch.context, "to", 0777);
+        make_directory(scratch.context, "from/locked", 0555);
+        ASSERT_OK(vfs_chown(scratch.context, nullptr, "from/locked", alice, alice, true));
+        VfsContext user = scratch.as_user(alice, alice);
+        EXPECT_ERRNO(vfs_rename(user, nullptr, "from/locked", nullptr, "to/locked", 0), eacces);
+        EXPECT_OK(vfs_rename(user, nullptr, "from/locked", nullptr, "from/renamed", 0));  // same parent: fine
+        EXPECT_OK(vfs_rename(scratch.context, nullptr, "from/renamed", nullptr, "to/locked", 0));
+    });
+}
+
+TEST(VfsPermissions, ChmodIsForTheOwnerAndSetgidNeedsTheGroup) {
+    run_in_kernel([] {
+        Scratch scratch("chmod-perms");
+        make_file(scratch.context, "f", "", 0644);
+        ASSERT_OK(vfs_chown(scratch.context, nullptr, "f", alice, staff, true));
+        VfsContext owner = scratch.as_user(alice, alice);
+        VfsContext owner_in_group = scratch.as(with_groups(alice, alice, {staff}));
+        VfsContext stranger = scratch.as_user(bob, staff);
+        EXPECT_ERRNO(vfs_chmod(stranger, nullptr, "f", 0777, true), eperm);
+        EXPECT_OK(vfs_chmod(owner, nullptr, "f", 06755, true));
+        EXPECT_EQ(stat_of(scratch.context, "f").mode, abi::s_ifreg | 04755u);  // not in the file's group
+        EXPECT_OK(vfs_chmod(owner_in_group, nullptr, "f", 06755, true));
+        EXPECT_EQ(stat_of(scratch.context, "f").mode, abi::s_ifreg | 06755u);
+        EXPECT_OK(vfs_chmod(scratch.context, nullptr, "f", 02700, true));  // the superuser may
+        EXPECT_EQ(stat_of(scratch.context, "f").mode, abi::s_ifreg | 02700u);
+        EXPECT_ERRNO(vfs_chmod(stranger, nullptr, "missing", 0777, true), enoent);
+    });
+}
+
+TEST(VfsPermissions, TruncateNeedsWritePermission) {
+    run_in_kernel([] {
+        Scratch scratch("truncate-perms");
+        make_file(scratch.context, "f", "data", 0644);
+        VfsContext user = scratch.as_user(alice, alice);
+        EXPECT_ERRNO(vfs_truncate(user, nullptr, "f", 0), eacces);
+        ASSERT_OK(vfs_chmod(scratch.context, nullptr, "f", 0646, true));
+        EXPECT_OK(vfs_truncate(user, nullptr, "f", 1));
+        EXPECT_EQ(stat_of(scratch.context, "f").size, 1u);
+        ASSERT_OK(vfs_chmod(scratch.context, nullptr, "f", 0, true));
+        EXPECT_OK(vfs_truncate(scratch.context, nullptr, "f", 0));
+    });
+}
+
+TEST(VfsPermissions, AccessUsesTheRealIdsAndRootNeedsAnExecuteBit) {
+    run_in_kernel([] {
+        Scratch scratch("access");
+        make_file(scratch.context, "f", "", 0640);
+        make_file(scratch.context, "script", "", 0700);
+        make_file(scratch.context, "other-exec", "", 0601);
+        make_directory(scratch.context, "d", 0);
+        ASSERT_OK(vfs_chown(scratch.context, nullptr, "f", alice, alice, true));
+        VfsContext user = scratch.as_user(alice, alice);
+        EXPECT_OK(vfs_access(user, nullptr, "f", abi::r_ok | abi::w_ok, false, true));
+        EXPECT_ERRNO(vfs_access(user, nullptr, "f", abi::x_ok, false, true), eacces);
+        EXPECT_OK(vfs_access(user, nullptr, "f", abi::f_ok, false, true));
+        EXPECT_ERRNO(vfs_access(user, nullptr, "missing", abi::f_ok, false, true), enoent);
+        EXPECT_ERRNO(vfs_access(user, nullptr, "f", 8, false, true), einval);
+        // A set-user-ID program: effective uid alice, real uid bob.
+        Credentials setuid = Credentials::user(bob, bob);
+        setuid.euid = setuid.fsuid = alice;
+        VfsContext program = scratch.as(setuid);
+        EXPECT_ERRNO(vfs_access(program, nullptr, "f", abi::r_ok, false, true), eacces);  // real ids
+        EXPECT_OK(vfs_access(program, nullptr, "f", abi::r_ok, true, true));              // AT_EACCESS
+        EXPECT_OK(vfs_open(program, nullptr, "f", abi::o_rdonly, 0));                     // open: effective
+        // Root: read and write anything; execute only where some execute bit is set;
+        // search any directory.
+        EXPECT_OK(vfs_access(scratch.context, nullptr, "f", abi::r_ok | abi::w_ok, false, true));
+        EXPECT_ERRNO(vfs_access(scratch.context, nullptr, "f", abi::x_ok, false, true), eacces);
+        EXPECT_OK(vfs_access(scratch.context, nullptr, "script", abi::x_ok, false, true));
+        EXPECT_OK(vfs_access(scratch.context, nullptr, "other-exec", abi::x_ok, false, true));
+        EXPECT_OK(vfs_access(scratch.context, nullptr, "d", abi::r_ok | abi::w_ok | abi::x_ok, false, true));
+    });
+}
+
+}  // namespace
