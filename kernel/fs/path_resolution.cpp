@@ -135,9 +135,10 @@ Result<Path> walk(const VfsContext& context, const Path* base, StringView path, 
             if (++links_followed > abi::symlink_max_follow) return Errno::eloop;
             // The target continues from the directory holding the link (or the root).
             if (trailing_slash && last) {
-                // "link/": the rest is empty but the result must be a directory; the splice
-                // appends nothing, so remember it through the directory flag.
-                flags |= resolve_directory;
+                // "link/": the rest is empty but the result must be a directory, reached
+                // through every further link (Linux: LOOKUP_FOLLOW | LOOKUP_DIRECTORY); the
+                // splice appends nothing, so remember it through the flags.
+                flags |= resolve_directory | resolve_follow;
             }
             TRY(pending.splice_symlink(next.inode()));
             if (pending.starts_absolute()) current = context.root;

@@ -94,6 +94,31 @@ TEST(VfsPaths, SymlinksAbsoluteRelativeAndChained) {
     });
 }
 
+TEST(VfsPaths, TrailingSlashesFollowSymlinksToDirectories) {
+    run_in_kernel([] {
+        Differential fs("slash-links");
+        EXPECT_EQ(fs.mkdir("dir"), "OK");
+        EXPECT_EQ(fs.open("file", abi::o_creat | abi::o_wronly), "OK");
+        EXPECT_EQ(fs.symlink("dir", "to_dir"), "OK");
+        EXPECT_EQ(fs.symlink("to_dir", "to_to_dir"), "OK");
+        EXPECT_EQ(fs.symlink("file", "to_file"), "OK");
+        EXPECT_EQ(fs.symlink("missing", "dangling"), "OK");
+        EXPECT_EQ(fs.stat("to_dir/", false), "OK");     // lstat("link/") is the directory
+        EXPECT_EQ(fs.stat("to_to_dir/", false), "OK");  // through every link
+        EXPECT_EQ(fs.stat("to_file/", false), "ENOTDIR");
+        EXPECT_EQ(fs.stat("to_file/"), "ENOTDIR");
+        EXPECT_EQ(fs.stat("dangling/", false), "ENOENT");
+        EXPECT_EQ(fs.readlink("to_dir/"), "EINVAL");
+        EXPECT_EQ(fs.open("to_to_dir/", abi::o_rdonly | abi::o_nofollow), "OK");
+        EXPECT_EQ(fs.mkdir("dangling/"), "EEXIST");
+        EXPECT_EQ(fs.mkdir("to_dir/"), "EEXIST");
+        EXPECT_EQ(fs.rmdir("to_dir/"), "ENOTDIR");
+        EXPECT_EQ(fs.unlink("to_dir/"), "ENOTDIR");  // the link itself is not followed
+        EXPECT_EQ(fs.unlink("to_file/"), "ENOTDIR");
+        EXPECT_EQ(fs.readdir("to_to_dir/"), "OK");
+    });
+}
+
 TEST(VfsPaths, FortySymlinksAreFollowedAndTheFortyFirstIsELOOP) {
     run_in_kernel([] {
         Differential fs("eloop");
