@@ -114,9 +114,11 @@ Result<Path> walk(const VfsContext& context, const Path* base, StringView path, 
         StringView name = pending.next_component();
         bool trailing_slash = pending.skip_slashes();
         bool last = pending.at_end();
-        if (name.length() > abi::name_max) return Errno::enametoolong;
+        // The directory is checked before the name (Linux finds a long name only when it
+        // looks it up).
         if (!current.inode().is_directory()) return Errno::enotdir;
         TRY(check_permission(current.inode(), context.credentials, may_execute));
+        if (name.length() > abi::name_max) return Errno::enametoolong;
 
         if (last && parent_out) {
             parent_out->parent = current;

@@ -54,6 +54,34 @@ TEST(VfsPaths, AFileInTheMiddleOrWithATrailingSlashIsNotADirectory) {
     });
 }
 
+TEST(VfsPaths, NameAndPathLengthLimits) {
+    run_in_kernel([] {
+        Differential fs("lengths");
+        std::string longest_name(255, 'n');
+        std::string too_long_name(256, 'n');
+        EXPECT_EQ(fs.open(longest_name, abi::o_creat | abi::o_wronly), "OK");
+        EXPECT_EQ(fs.stat(longest_name), "OK");
+        EXPECT_EQ(fs.open(too_long_name, abi::o_creat | abi::o_wronly), "ENAMETOOLONG");
+        EXPECT_EQ(fs.stat(too_long_name), "ENAMETOOLONG");
+        EXPECT_EQ(fs.mkdir(too_long_name), "ENAMETOOLONG");
+        EXPECT_EQ(fs.stat(too_long_name + "/x"), "ENAMETOOLONG");
+        EXPECT_EQ(fs.stat("missing/" + too_long_name), "ENOENT");
+        // Linux walks the path first: a file in the way is reported before the long name.
+        EXPECT_EQ(fs.open("f", abi::o_creat | abi::o_wronly), "OK");
+        EXPECT_EQ(fs.stat("f/" + too_long_name), "ENOTDIR");
+
+        // Paths: 4095 bytes (PATH_MAX with its NUL) are fine, 4096 are too long.
+        std::string path;
+        while (path.size() < 4095 - 2) path += "./";
+        path.resize(4095 - 1);
+        path += "f";
+        ASSERT_EQ(path.size(), 4095u);
+        EXPECT_EQ(fs.stat(path), "OK");
+        EXPECT_EQ(fs.stat("." + path), "ENAMETOOLONG");
+        EXPECT_EQ(fs.stat(std::string(5000, '/')), "ENAMETOOLONG");
+    });
+}
+
 TEST(VfsPaths, SymlinksAbsoluteRelativeAndChained) {
     run_in_kernel([] {
         Differential fs("symlinks");
@@ -282,6 +310,7 @@ TEST(VfsPaths, SearchPermissionIsNeededOnEveryDirectoryWalked) {
         EXPECT_OK(vfs_stat(user, nullptr, "open/closed", true));  // stat needs search on "open" only
         EXPECT_ERRNO(vfs_stat(user, nullptr, "open/closed/f", true), eacces);
         EXPECT_ERRNO(vfs_stat(user, nullptr, "open/closed/missing", true), eacces);
+        EXPECT_ERRNO(vfs_stat(user, nullptr, view("open/closed/" + std::string(300, 'n')), true), eacces);
         EXPECT_ERRNO(vfs_stat(user, nullptr, "open/closed/deeper/..", true), eacces);
         EXPECT_ERRNO(vfs_open(user, nullptr, "open/closed/f", abi::o_rdonly, 0), eacces);
         EXPECT_ERRNO(vfs_mkdir(user, nullptr, "open/closed/deeper/new", 0755), eacces);
