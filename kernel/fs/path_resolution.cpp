@@ -72,7 +72,14 @@ private:
 bool is_dot(StringView name) { return name == StringView(".", 1); }
 bool is_dot_dot(StringView name) { return name == StringView("..", 2); }
 
-// `..` from `current`: up through mount roots, never above the context's root.
+Path cross_mounts(Path path) {
+    while (RefPtr<Mount> mounted = mount_on(*path.mount, *path.dentry)) path = {mounted, mounted->root()};
+    return path;
+}
+
+// `..` from `current`: up through mount roots, never above the context's root, and into
+// whatever is mounted on the directory it reaches (Linux: step_into -> handle_mounts), as
+// when the working directory was below a directory something was mounted on later.
 Path parent_of(const VfsContext& context, Path current) {
     for (;;) {
         if (current == context.root) return current;
@@ -82,12 +89,7 @@ Path parent_of(const VfsContext& context, Path current) {
     }
     RefPtr<Dentry> parent = current.dentry->parent();
     if (parent) current.dentry = parent;
-    return current;
-}
-
-Path cross_mounts(Path path) {
-    while (RefPtr<Mount> mounted = mount_on(*path.mount, *path.dentry)) path = {mounted, mounted->root()};
-    return path;
+    return cross_mounts(current);
 }
 
 // The walk shared by both entry points. With `parent_out`, stops before the last

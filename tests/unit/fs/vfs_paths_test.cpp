@@ -296,6 +296,27 @@ TEST(VfsPaths, DotDotAtAMountRootGoesToTheMountPointsParent) {
     });
 }
 
+TEST(VfsPaths, DotDotLandingOnAMountPointEntersTheMount) {
+    run_in_kernel([] {
+        // Linux's ".." ends on the top mount of the directory it reaches (step_into ->
+        // handle_mounts), e.g. from a directory that something was mounted over later.
+        Scratch scratch("dotdot-covered");
+        make_directory(scratch.context, "covered");
+        make_directory(scratch.context, "covered/sub");
+        VfsContext inside = scratch.context;
+        ASSERT_OK(vfs_chdir(inside, nullptr, "covered/sub"));
+        ASSERT_OK(vfs_mount(scratch.context, "tmpfs", "test", nullptr, "covered", ""));
+        make_file(scratch.context, "covered/on-top", "top");
+        FileStat mounted = stat_of(scratch.context, "covered");
+        FileStat up = stat_of(inside, "..");
+        EXPECT_EQ(up.device, mounted.device);
+        EXPECT_EQ(up.inode, mounted.inode);
+        EXPECT_EQ(file_content(inside, "../on-top"), "top");
+        inside.cwd = {};
+        EXPECT_OK(vfs_umount(scratch.context, nullptr, "covered"));
+    });
+}
+
 TEST(VfsPaths, SearchPermissionIsNeededOnEveryDirectoryWalked) {
     run_in_kernel([] {
         Scratch scratch("search");
