@@ -108,7 +108,9 @@ Result<RefPtr<OpenFile>> vfs_open(const VfsContext& context, const Path* base, S
     Inode& inode = found.inode();
     int access = flags & abi::o_accmode;
     if ((flags & abi::o_directory) && !inode.is_directory()) return Errno::enotdir;
-    if (inode.is_directory() && (access != abi::o_rdonly || (flags & abi::o_creat))) return Errno::eisdir;
+    // O_TRUNC asks for write access (Linux's may_open: MAY_WRITE on a directory is EISDIR).
+    if (inode.is_directory() && (access != abi::o_rdonly || (flags & (abi::o_creat | abi::o_trunc))))
+        return Errno::eisdir;
     if (!created) {
         int mask = 0;
         if (access == abi::o_rdonly || access == abi::o_rdwr || access == abi::o_accmode) mask |= may_read;
@@ -117,7 +119,8 @@ Result<RefPtr<OpenFile>> vfs_open(const VfsContext& context, const Path* base, S
         TRY(check_permission(inode, context.credentials, mask));
     }
     RefPtr<OpenFile> file = TRY(inode.open(found, flags));
-    if ((flags & abi::o_trunc) && inode.is_regular() && access != abi::o_rdonly && !created) {
+    // Even O_RDONLY | O_TRUNC truncates (POSIX leaves it unspecified; Linux does).
+    if ((flags & abi::o_trunc) && inode.is_regular() && !created) {
         TRY(inode.truncate(0));
         inode.touch_modify();
     }

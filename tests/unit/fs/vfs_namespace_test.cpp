@@ -63,6 +63,76 @@ TEST(VfsNamespace, UnlinkErrors) {
     });
 }
 
+TEST(VfsNamespace, OpenCreateRules) {
+    run_in_kernel([] {
+        Differential fs("creat");
+        EXPECT_EQ(fs.mkdir("d"), "OK");
+        EXPECT_EQ(fs.open("f", abi::o_creat | abi::o_wronly, 0640), "OK");
+        EXPECT_EQ(fs.stat("f"), "OK");
+        EXPECT_EQ(fs.open("f", abi::o_creat | abi::o_excl | abi::o_wronly), "EEXIST");
+        EXPECT_EQ(fs.open("f", abi::o_creat | abi::o_wronly), "OK");
+        EXPECT_EQ(fs.open("d", abi::o_creat | abi::o_rdonly), "EISDIR");
+        EXPECT_EQ(fs.open("d", abi::o_creat | abi::o_excl | abi::o_rdonly), "EEXIST");
+        EXPECT_EQ(fs.open("d", abi::o_wronly), "EISDIR");
+        EXPECT_EQ(fs.open("d", abi::o_rdwr), "EISDIR");
+        EXPECT_EQ(fs.open("d", abi::o_rdonly), "OK");
+        EXPECT_EQ(fs.open("d", abi::o_rdonly | abi::o_trunc), "EISDIR");
+        EXPECT_EQ(fs.open("d/", abi::o_creat | abi::o_rdonly), "EISDIR");
+        EXPECT_EQ(fs.open("f/", abi::o_creat | abi::o_rdonly), "EISDIR");
+        EXPECT_EQ(fs.open("new/", abi::o_creat | abi::o_rdonly), "EISDIR");
+        EXPECT_EQ(fs.open(".", abi::o_creat | abi::o_rdonly), "EISDIR");
+        EXPECT_EQ(fs.open("..", abi::o_creat | abi::o_rdonly), "EISDIR");
+        EXPECT_EQ(fs.open("missing", abi::o_rdonly), "ENOENT");
+        EXPECT_EQ(fs.open("missing/f", abi::o_creat | abi::o_rdonly), "ENOENT");
+        EXPECT_EQ(fs.open("modes", abi::o_creat | abi::o_wronly, 07777), "OK");  // umask 022 applies
+        EXPECT_EQ(fs.stat("modes"), "OK");
+        // Creating through a dangling symlink creates its target.
+        EXPECT_EQ(fs.symlink("target", "dangling"), "OK");
+        EXPECT_EQ(fs.symlink("d/deep", "dangling_in_d"), "OK");
+        EXPECT_EQ(fs.symlink("/d/absolute", "dangling_absolute"), "OK");
+        EXPECT_EQ(fs.symlink("missing_dir/x", "dangling_nowhere"), "OK");
+        EXPECT_EQ(fs.symlink("nonexistent/", "dangling_slash"), "OK");
+        EXPECT_EQ(fs.open("dangling", abi::o_creat | abi::o_excl | abi::o_wronly), "EEXIST");
+        EXPECT_EQ(fs.open("dangling", abi::o_creat | abi::o_nofollow | abi::o_wronly), "ELOOP");
+        EXPECT_EQ(fs.open("dangling", abi::o_creat | abi::o_wronly), "OK");
+        EXPECT_EQ(fs.open("dangling_in_d", abi::o_creat | abi::o_wronly), "OK");
+        EXPECT_EQ(fs.open("dangling_absolute", abi::o_creat | abi::o_wronly), "OK");
+        EXPECT_EQ(fs.open("dangling_nowhere", abi::o_creat | abi::o_wronly), "ENOENT");
+        EXPECT_EQ(fs.open("dangling_slash", abi::o_creat | abi::o_wronly), "EISDIR");
+        EXPECT_EQ(fs.stat("target"), "OK");
+        EXPECT_EQ(fs.stat("d/deep"), "OK");
+        EXPECT_EQ(fs.stat("d/absolute"), "OK");
+        // O_NOFOLLOW: ELOOP on a symlink, unless O_PATH.
+        EXPECT_EQ(fs.open("dangling", abi::o_rdonly | abi::o_nofollow), "ELOOP");
+        EXPECT_EQ(fs.open("dangling", abi::o_path | abi::o_nofollow), "OK");
+        EXPECT_EQ(fs.open("missing", abi::o_path), "ENOENT");
+        // O_DIRECTORY with O_NOFOLLOW on a link to a directory: not a directory.
+        EXPECT_EQ(fs.symlink("d", "to_d"), "OK");
+        EXPECT_EQ(fs.open("to_d", abi::o_rdonly | abi::o_directory), "OK");
+        EXPECT_EQ(fs.open("to_d", abi::o_rdonly | abi::o_directory | abi::o_nofollow), "ENOTDIR");
+        EXPECT_EQ(fs.open("to_d", abi::o_rdonly | abi::o_nofollow), "ELOOP");
+        fs.expect_same_tree();
+    });
+}
+
+TEST(VfsNamespace, OpenWithOTruncTruncatesEvenReadOnly) {
+    run_in_kernel([] {
+        Differential fs("trunc");
+        int file;
+        EXPECT_EQ(fs.open("f", abi::o_creat | abi::o_wronly, 0644, &file), "OK");
+        EXPECT_EQ(fs.write(file, "some content"), "OK");
+        EXPECT_EQ(fs.open("f", abi::o_rdonly | abi::o_trunc), "OK");  // Linux truncates here too
+        EXPECT_EQ(fs.stat("f"), "OK");
+        EXPECT_EQ(fs.write(file, "more"), "OK");
+        EXPECT_EQ(fs.open("f", abi::o_wronly | abi::o_trunc), "OK");
+        EXPECT_EQ(fs.stat("f"), "OK");
+        EXPECT_EQ(fs.write(file, "x"), "OK");
+        EXPECT_EQ(fs.open("f", abi::o_creat | abi::o_excl | abi::o_trunc | abi::o_wronly), "EEXIST");
+        EXPECT_EQ(fs.stat("f"), "OK");
+        fs.expect_same_time_changes("f", "O_TRUNC", [&] { fs.open("f", abi::o_wronly | abi::o_trunc); });
+    });
+}
+
 TEST(VfsNamespace, LinkCountsAndDirectorySizes) {
     run_in_kernel([] {
         Differential fs("nlink");
