@@ -96,12 +96,16 @@ u32 clear_setid_on_chown(const Inode& inode, u32 mode) {
 }  // namespace
 
 Result<RefPtr<OpenFile>> vfs_open(const VfsContext& context, const Path* base, StringView path, int flags, u32 mode) {
-    if ((flags & abi::o_tmpfile) == abi::o_tmpfile) return Errno::eopnotsupp;
+    // O_PATH beats every other flag but these (Linux's build_open_how).
     if (flags & abi::o_path) {
         Path found = TRY(resolve_path(context, base, path, (flags & abi::o_nofollow) ? 0 : resolve_follow));
         if ((flags & abi::o_directory) && !found.inode().is_directory()) return Errno::enotdir;
         return make_ref<OpenFile>(found, found.dentry->inode_ref(), flags & (abi::o_path | abi::o_directory | abi::o_nofollow | abi::o_cloexec));
     }
+    // Linux 6.4: O_CREAT | O_DIRECTORY is refused before anything happens (it used to
+    // create a regular file and then fail with ENOTDIR).
+    if ((flags & (abi::o_creat | abi::o_directory)) == (abi::o_creat | abi::o_directory)) return Errno::einval;
+    if ((flags & abi::o_tmpfile) == abi::o_tmpfile) return Errno::eopnotsupp;
     bool created = false;
     Path found = (flags & abi::o_creat) ? TRY(open_or_create(context, base, path, flags, mode, created))
                                         : TRY(resolve_for_open(context, base, path, flags));

@@ -115,6 +115,18 @@ TEST(VfsNamespace, OpenCreateRules) {
     });
 }
 
+TEST(VfsNamespace, OpenWithOCreatAndODirectoryIsEINVAL) {
+    run_in_kernel([] {
+        // Linux 6.4 and later (commit 43b450632676, "open: return EINVAL for O_DIRECTORY |
+        // O_CREAT"): refused before anything is created.
+        Scratch scratch("creat-directory");
+        EXPECT_ERRNO(vfs_open(scratch.context, nullptr, "new", abi::o_creat | abi::o_directory, 0644), einval);
+        EXPECT_ERRNO(vfs_stat(scratch.context, nullptr, "new", true), enoent);
+        make_directory(scratch.context, "d");
+        EXPECT_ERRNO(vfs_open(scratch.context, nullptr, "d", abi::o_creat | abi::o_directory, 0644), einval);
+    });
+}
+
 TEST(VfsNamespace, OpenWithOTruncTruncatesEvenReadOnly) {
     run_in_kernel([] {
         Differential fs("trunc");
