@@ -224,11 +224,16 @@ Result<void> vfs_link(const VfsContext& context, const Path* old_base, StringVie
                       StringView new_path, bool follow) {
     Path old = TRY(resolve_path(context, old_base, old_path, follow ? resolve_follow : 0));
     ParentAndName where = TRY(resolve_parent(context, new_base, new_path));
+    // Linux's order: the new name (filename_create), the mount, then vfs_link's checks
+    // (may_create, directories, unlinked files).
     if (where.name_length == 0 || where.is_dot() || where.is_dot_dot()) return Errno::eexist;
-    if (old.inode().is_directory()) return Errno::eperm;
     if (where.trailing_slash) return exists(where) ? Errno::eexist : Errno::enoent;
+    auto existing = existing_child(where);
+    if (existing.has_value()) return Errno::eexist;
+    if (existing.error() != Errno::enoent) return existing.error();
     if (old.mount != where.parent.mount) return Errno::exdev;
-    TRY(check_new_name(context, where));
+    TRY(check_may_create(context, where.parent));
+    if (old.inode().is_directory()) return Errno::eperm;
     if (old.inode().link_count() == 0) return Errno::enoent;  // an unlinked open file
     TRY(where.parent.inode().link(where.last(), old.inode()));
     where.parent.inode().touch_modify();

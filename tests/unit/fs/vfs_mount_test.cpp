@@ -112,6 +112,8 @@ TEST(VfsMount, MountPointsCannotBeRemovedAndLinksCannotCrossMounts) {
         EXPECT_ERRNO(vfs_unlink(scratch.context, nullptr, "m"), eisdir);
         EXPECT_ERRNO(vfs_link(scratch.context, nullptr, "f", nullptr, "m/f", false), exdev);
         EXPECT_ERRNO(vfs_link(scratch.context, nullptr, "m/g", nullptr, "g", false), exdev);
+        make_directory(scratch.context, "dir");
+        EXPECT_ERRNO(vfs_link(scratch.context, nullptr, "dir", nullptr, "m/dir", false), exdev);  // before EPERM
         EXPECT_OK(vfs_link(scratch.context, nullptr, "m/g", nullptr, "m/g2", false));
         EXPECT_OK(vfs_symlink(scratch.context, "../f", nullptr, "m/to-outside"));  // symlinks may point anywhere
         EXPECT_EQ(file_content(scratch.context, "m/to-outside"), "outside");

@@ -145,6 +145,52 @@ TEST(VfsNamespace, OpenWithOTruncTruncatesEvenReadOnly) {
     });
 }
 
+TEST(VfsNamespace, HardLinksShareTheInodeAndCountLinks) {
+    run_in_kernel([] {
+        Differential fs("link");
+        int file;
+        EXPECT_EQ(fs.open("f", abi::o_creat | abi::o_wronly, 0644, &file), "OK");
+        EXPECT_EQ(fs.write(file, "shared"), "OK");
+        EXPECT_EQ(fs.mkdir("d"), "OK");
+        EXPECT_EQ(fs.link("f", "g"), "OK");
+        EXPECT_EQ(fs.link("f", "d/h"), "OK");
+        EXPECT_EQ(fs.stat("f"), "OK");  // nlink 3
+        EXPECT_EQ(fs.fstat(file), "OK");
+        EXPECT_EQ(fs.link("f", "g"), "EEXIST");
+        EXPECT_EQ(fs.link("f", "d"), "EEXIST");
+        EXPECT_EQ(fs.link("missing", "x"), "ENOENT");
+        EXPECT_EQ(fs.link("f", "missing/x"), "ENOENT");
+        EXPECT_EQ(fs.link("f", "new/"), "ENOENT");
+        EXPECT_EQ(fs.link("f", "g/"), "EEXIST");
+        EXPECT_EQ(fs.link("f", "."), "EEXIST");
+        EXPECT_EQ(fs.link("f", ".."), "EEXIST");
+        EXPECT_EQ(fs.link("f/", "x"), "ENOTDIR");
+        // Directories cannot be linked, but the destination is checked first.
+        EXPECT_EQ(fs.link("d", "dir_link"), "EPERM");
+        EXPECT_EQ(fs.link("d", "f"), "EEXIST");
+        EXPECT_EQ(fs.link("d", "missing/x"), "ENOENT");
+        EXPECT_EQ(fs.link(".", "dot_link"), "EPERM");
+        // Symlinks: linked themselves, unless AT_SYMLINK_FOLLOW.
+        EXPECT_EQ(fs.symlink("f", "s"), "OK");
+        EXPECT_EQ(fs.link("s", "s2"), "OK");
+        EXPECT_EQ(fs.stat("s", false), "OK");  // the symlink has nlink 2
+        EXPECT_EQ(fs.link("s", "f3", true), "OK");
+        EXPECT_EQ(fs.stat("f"), "OK");  // nlink 4
+        EXPECT_EQ(fs.symlink("missing", "dangling"), "OK");
+        EXPECT_EQ(fs.link("dangling", "dangling2"), "OK");
+        EXPECT_EQ(fs.link("dangling", "dangling3", true), "ENOENT");
+        EXPECT_EQ(fs.unlink("f"), "OK");
+        EXPECT_EQ(fs.fstat(file), "OK");  // nlink 3
+        EXPECT_EQ(fs.unlink("g"), "OK");
+        EXPECT_EQ(fs.unlink("d/h"), "OK");
+        EXPECT_EQ(fs.unlink("f3"), "OK");
+        EXPECT_EQ(fs.fstat(file), "OK");  // nlink 0, still open
+        EXPECT_EQ(fs.write(file, " still writable"), "OK");
+        EXPECT_EQ(fs.pread(file, 0, 100), "EBADF");  // write-only
+        fs.expect_same_tree();
+    });
+}
+
 TEST(VfsNamespace, LinkCountsAndDirectorySizes) {
     run_in_kernel([] {
         Differential fs("nlink");
