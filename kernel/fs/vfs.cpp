@@ -86,13 +86,6 @@ Result<Path> open_or_create(const VfsContext& context, const Path* base, StringV
     }
 }
 
-u32 clear_setid_on_chown(const Inode& inode, u32 mode) {
-    if (!inode.is_regular()) return mode;
-    mode &= ~abi::s_isuid;
-    if (mode & 0010) mode &= ~abi::s_isgid;  // setgid without group-execute is mandatory locking
-    return mode;
-}
-
 }  // namespace
 
 Result<RefPtr<OpenFile>> vfs_open(const VfsContext& context, const Path* base, StringView path, int flags, u32 mode) {
@@ -313,18 +306,38 @@ Result<void> check_chown(Inode& inode, const Credentials& credentials, u32 uid, 
     return ok();
 }
 
-Result<void> vfs_chown(const VfsContext& context, const Path* base, StringView path, u32 uid, u32 gid, bool follow) {
+Result<void> apply_chown(Inode& inode, const Credentials& credentials, u32 uid, u32 gid) {
     constexpr u32 unchanged = 0xffffffffu;
-    Path found = TRY(resolve_path(context, base, path, follow ? resolve_follow : 0));
-    Inode& inode = found.inode();
-    TRY(check_chown(inode, context.credentials, uid, gid));
-    if (uid == unchanged && gid == unchanged) {
-        inode.touch_change();
-        return ok();
+    TRY(check_chown(inode, credentials, uid, gid));
+    u32 new_uid = uid == unchanged ? inode.uid() : uid;
+    u32 new_gid = gid == unchanged ? inode.gid() : gid;
+    // Every chown of a non-directory, even chown(-1, -1) and even by the superuser, clears
+    // set-user-ID, and set-group-ID when group-executable or when the caller is outside the
+    // file's group (Linux: chown_common's ATTR_KILL_SUID and setattr_should_drop_sgid;
+    // set-group-ID without group execute means mandatory locking and otherwise stays).
+    u32 mode = inode.mode();
+    u32 new_mode = mode;
+    if (!inode.is_directory()) {
+        new_mode &= ~abi::s_isuid;
+        if ((mode & abi::s_isgid) &&
+            ((mode & 0010) || !(credentials.is_superuser() || credentials.in_group(inode.gid()))))
+            new_mode &= ~abi::s_isgid;
     }
-    inode.set_owner(uid == unchanged ? inode.uid() : uid, gid == unchanged ? inode.gid() : gid);
-    inode.set_permissions(clear_setid_on_chown(inode, inode.mode()));
+    if (new_mode != mode) {
+        // That is a mode change (ATTR_MODE): only for the owner, and set-group-ID stays only
+        // for members of the new group (setattr_prepare).
+        if (!is_owner_or_superuser(inode, credentials)) return Errno::eperm;
+        if (!credentials.is_superuser() && !credentials.in_group(new_gid)) new_mode &= ~abi::s_isgid;
+    }
+    if (new_uid != inode.uid() || new_gid != inode.gid()) inode.set_owner(new_uid, new_gid);
+    if (new_mode != mode) inode.set_permissions(new_mode);
+    inode.touch_change();
     return ok();
+}
+
+Result<void> vfs_chown(const VfsContext& context, const Path* base, StringView path, u32 uid, u32 gid, bool follow) {
+    Path found = TRY(resolve_path(context, base, path, follow ? resolve_follow : 0));
+    return apply_chown(found.inode(), context.credentials, uid, gid);
 }
 
 Result<void> apply_utimens(Inode& inode, const Credentials& credentials, const Timespec* times) {

@@ -223,6 +223,48 @@ TEST(VfsNamespace, LinkCountsAndDirectorySizes) {
     });
 }
 
+TEST(VfsNamespace, ChmodAndChownAsTheSuperuser) {
+    run_in_kernel([] {
+        Differential fs("chmod");
+        EXPECT_EQ(fs.open("f", abi::o_creat | abi::o_wronly), "OK");
+        EXPECT_EQ(fs.mkdir("d"), "OK");
+        EXPECT_EQ(fs.symlink("f", "s"), "OK");
+        EXPECT_EQ(fs.chmod("f", 0600), "OK");
+        EXPECT_EQ(fs.chmod("f", 017777), "OK");  // only the low 12 bits are taken
+        EXPECT_EQ(fs.stat("f"), "OK");
+        EXPECT_EQ(fs.chmod("s", 0640), "OK");  // follows the link
+        EXPECT_EQ(fs.stat("f"), "OK");
+        EXPECT_EQ(fs.stat("s", false), "OK");
+        EXPECT_EQ(fs.chmod("missing", 0640), "ENOENT");
+        EXPECT_EQ(fs.chmod("d", 03777), "OK");
+        EXPECT_EQ(fs.stat("d"), "OK");
+        EXPECT_EQ(fs.chown("f", 1000, 1000), "OK");
+        EXPECT_EQ(fs.stat("f"), "OK");
+        EXPECT_EQ(fs.chown("f", u32(-1), 2000), "OK");
+        EXPECT_EQ(fs.stat("f"), "OK");
+        EXPECT_EQ(fs.chown("s", 3000, u32(-1), false), "OK");  // the link itself
+        EXPECT_EQ(fs.stat("s", false), "OK");
+        EXPECT_EQ(fs.stat("f"), "OK");
+        // chown clears set-user-ID, and set-group-ID when group-executable (else it means
+        // mandatory locking and stays), even for the superuser and even with -1, -1.
+        for (u32 mode : {06755u, 06745u, 04700u, 02710u}) {
+            EXPECT_EQ(fs.chmod("f", mode), "OK");
+            EXPECT_EQ(fs.chown("f", 0, 0), "OK");
+            EXPECT_EQ(fs.stat("f"), "OK");
+            EXPECT_EQ(fs.chmod("f", mode), "OK");
+            EXPECT_EQ(fs.chown("f", u32(-1), u32(-1)), "OK");
+            EXPECT_EQ(fs.stat("f"), "OK");
+        }
+        // Directories keep their set-id bits.
+        EXPECT_EQ(fs.chmod("d", 06755), "OK");
+        EXPECT_EQ(fs.chown("d", 0, 0), "OK");
+        EXPECT_EQ(fs.stat("d"), "OK");
+        fs.expect_same_time_changes("f", "chmod", [&] { fs.chmod("f", 0644); });
+        fs.expect_same_time_changes("f", "chown", [&] { fs.chown("f", 0, 0); });
+        fs.expect_same_time_changes("f", "chown -1 -1", [&] { fs.chown("f", u32(-1), u32(-1)); });
+    });
+}
+
 TEST(VfsNamespace, TruncateByPath) {
     run_in_kernel([] {
         Differential fs("truncate");

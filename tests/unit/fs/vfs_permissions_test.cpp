@@ -113,6 +113,48 @@ TEST(VfsPermissions, ChmodIsForTheOwnerAndSetgidNeedsTheGroup) {
     });
 }
 
+TEST(VfsPermissions, ChownRulesForUnprivilegedOwners) {
+    run_in_kernel([] {
+        Scratch scratch("chown-perms");
+        make_file(scratch.context, "f", "", 06755);
+        ASSERT_OK(vfs_chmod(scratch.context, nullptr, "f", 06755, true));
+        ASSERT_OK(vfs_chown(scratch.context, nullptr, "f", alice, alice, true));
+        ASSERT_OK(vfs_chmod(scratch.context, nullptr, "f", 06755, true));  // the chown cleared them
+        VfsContext owner = scratch.as(with_groups(alice, alice, {staff}));
+        VfsContext stranger = scratch.as(with_groups(bob, bob, {staff}));
+        constexpr u32 keep = 0xffffffffu;
+        EXPECT_ERRNO(vfs_chown(owner, nullptr, "f", bob, keep, true), eperm);      // giving away: no
+        EXPECT_ERRNO(vfs_chown(owner, nullptr, "f", keep, other_group, true), eperm);  // not a member
+        EXPECT_ERRNO(vfs_chown(stranger, nullptr, "f", keep, staff, true), eperm);  // not the owner
+        EXPECT_ERRNO(vfs_chown(stranger, nullptr, "f", alice, keep, true), eperm);  // even to the same owner
+        // chown(-1, -1) asks for nothing, but on a set-user-ID file it would clear the bit,
+        // a mode change only the owner may make (notify_change adds ATTR_MODE).
+        EXPECT_ERRNO(vfs_chown(stranger, nullptr, "f", keep, keep, true), eperm);
+        make_file(scratch.context, "plain", "", 0755);
+        EXPECT_OK(vfs_chown(stranger, nullptr, "plain", keep, keep, true));
+        EXPECT_OK(vfs_chown(owner, nullptr, "f", alice, keep, true));              // to itself: fine
+        // That chown cleared set-user-ID and (group-executable) set-group-ID.
+        EXPECT_EQ(stat_of(scratch.context, "f").mode, abi::s_ifreg | 0755u);
+        EXPECT_OK(vfs_chown(owner, nullptr, "f", keep, staff, true));  // to a group it belongs to
+        EXPECT_EQ(stat_of(scratch.context, "f").gid, staff);
+        EXPECT_OK(vfs_chown(owner, nullptr, "f", alice, staff, true));
+        EXPECT_OK(vfs_chown(scratch.context, nullptr, "f", bob, other_group, true));
+        FileStat stat = stat_of(scratch.context, "f");
+        EXPECT_EQ(stat.uid, bob);
+        EXPECT_EQ(stat.gid, other_group);
+        // Set-group-ID without group execute stays for members of the group (and root) and
+        // goes when the file changes hands to someone outside it (setattr_should_drop_sgid).
+        ASSERT_OK(vfs_chmod(scratch.context, nullptr, "f", 02745, true));
+        ASSERT_OK(vfs_chown(scratch.context, nullptr, "f", alice, staff, true));
+        EXPECT_EQ(stat_of(scratch.context, "f").mode, abi::s_ifreg | 02745u);
+        EXPECT_OK(vfs_chown(owner, nullptr, "f", keep, staff, true));
+        EXPECT_EQ(stat_of(scratch.context, "f").mode, abi::s_ifreg | 02745u);
+        VfsContext owner_outside = scratch.as_user(alice, alice);
+        EXPECT_OK(vfs_chown(owner_outside, nullptr, "f", alice, keep, true));
+        EXPECT_EQ(stat_of(scratch.context, "f").mode, abi::s_ifreg | 0745u);
+    });
+}
+
 TEST(VfsPermissions, TruncateNeedsWritePermission) {
     run_in_kernel([] {
         Scratch scratch("truncate-perms");
