@@ -281,6 +281,8 @@ Result<void> vfs_rename(const VfsContext& context, const Path* old_base, StringV
 }
 
 Result<void> check_chmod(Inode& inode, const Credentials& credentials, u32& mode) {
+    // Symlinks keep mode 0777 (Linux 6.6 notify_change, before any permission check).
+    if (inode.is_symlink()) return Errno::eopnotsupp;
     if (!is_owner_or_superuser(inode, credentials)) return Errno::eperm;
     mode &= 07777;
     // Only members of the file's group may set its set-group-ID bit (else it is cleared).

@@ -265,6 +265,20 @@ TEST(VfsNamespace, ChmodAndChownAsTheSuperuser) {
     });
 }
 
+TEST(VfsNamespace, ChmodOfASymlinkItselfIsNotSupported) {
+    run_in_kernel([] {
+        // fchmodat2(AT_SYMLINK_NOFOLLOW) on a symlink: EOPNOTSUPP (Linux 6.6 notify_change:
+        // "Don't allow changing the mode of symlinks").
+        Scratch scratch("lchmod");
+        make_file(scratch.context, "f");
+        EXPECT_OK(vfs_symlink(scratch.context, "f", nullptr, "s"));
+        EXPECT_ERRNO(vfs_chmod(scratch.context, nullptr, "s", 0600, false), eopnotsupp);
+        EXPECT_EQ(stat_of(scratch.context, "s", false).mode, abi::s_iflnk | 0777);
+        EXPECT_OK(vfs_chmod(scratch.context, nullptr, "f", 0600, false));
+        EXPECT_EQ(stat_of(scratch.context, "f").mode, abi::s_ifreg | 0600);
+    });
+}
+
 TEST(VfsNamespace, TruncateByPath) {
     run_in_kernel([] {
         Differential fs("truncate");
