@@ -351,12 +351,14 @@ Result<void> apply_utimens(Inode& inode, const Credentials& credentials, const T
             (time->nanoseconds < 0 || time->nanoseconds >= 1'000'000'000))
             return Errno::einval;
     }
-    bool only_now = (access.nanoseconds == utime_now || access.nanoseconds == utime_omit) &&
-                    (modify.nanoseconds == utime_now || modify.nanoseconds == utime_omit);
-    if (only_now) {
-        // Setting the current time needs ownership or write permission.
+    // Both omitted: nothing changes, not even ctime, and nothing is checked.
+    if (access.nanoseconds == utime_omit && modify.nanoseconds == utime_omit) return ok();
+    if (access.nanoseconds == utime_now && modify.nanoseconds == utime_now) {
+        // Both to the current time (or times == NULL): ownership or write permission.
         if (!is_owner_or_superuser(inode, credentials)) TRY(check_permission(inode, credentials, may_write));
     } else if (!is_owner_or_superuser(inode, credentials)) {
+        // Anything else, even one UTIME_NOW beside a UTIME_OMIT, is an explicit change
+        // (Linux's ATTR_TIMES_SET): only for the owner.
         return Errno::eperm;
     }
     if (access.nanoseconds == utime_now) access = now;
@@ -368,6 +370,8 @@ Result<void> apply_utimens(Inode& inode, const Credentials& credentials, const T
 
 Result<void> vfs_utimens(const VfsContext& context, const Path* base, StringView path, const Timespec* times,
                          bool follow) {
+    // utimensat: "Nothing to do, we must not even check the path."
+    if (times && times[0].nanoseconds == utime_omit && times[1].nanoseconds == utime_omit) return ok();
     Path found = TRY(resolve_path(context, base, path, follow ? resolve_follow : 0));
     return apply_utimens(found.inode(), context.credentials, times);
 }

@@ -303,6 +303,24 @@ TEST(VfsNamespace, TruncateByPath) {
     });
 }
 
+TEST(VfsNamespace, UtimensNowOmitAndExplicitTimes) {
+    run_in_kernel([] {
+        Differential fs("utimens");
+        EXPECT_EQ(fs.open("f", abi::o_creat | abi::o_wronly), "OK");
+        EXPECT_EQ(fs.utimens("f", utime_now, utime_now), "OK");
+        EXPECT_EQ(fs.utimens("f", utime_omit, utime_now), "OK");
+        EXPECT_EQ(fs.utimens("f", utime_now, utime_omit), "OK");
+        EXPECT_EQ(fs.utimens("f", 123, 456), "OK");
+        EXPECT_EQ(fs.utimens("f", 123, utime_omit), "OK");
+        EXPECT_EQ(fs.utimens("f", utime_omit, utime_omit), "OK");  // nothing changes, not even ctime
+        EXPECT_EQ(fs.utimens("missing", utime_omit, utime_omit), "OK");  // the path is not even looked up
+        EXPECT_EQ(fs.utimens("missing", utime_now, utime_omit), "ENOENT");
+        EXPECT_EQ(fs.utimens("f", 1'000'000'000, 0), "EINVAL");
+        EXPECT_EQ(fs.utimens("f", -1, 0), "EINVAL");
+        EXPECT_EQ(fs.utimens("missing", 1'000'000'000, 0), "ENOENT");
+    });
+}
+
 TEST(VfsNamespace, WritesChangeMtimeAndCtimeReadsNeither) {
     run_in_kernel([] {
         Differential fs("times");

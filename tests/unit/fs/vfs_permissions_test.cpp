@@ -155,6 +155,37 @@ TEST(VfsPermissions, ChownRulesForUnprivilegedOwners) {
     });
 }
 
+TEST(VfsPermissions, UtimensPermissions) {
+    run_in_kernel([] {
+        // utimensat(2): setting both times to now needs ownership or write permission (else
+        // EACCES); any other change needs ownership (else EPERM), and so does a single
+        // UTIME_NOW beside a UTIME_OMIT (ATTR_TIMES_SET in the kernel's setattr_prepare).
+        Scratch scratch("utimens-perms");
+        make_file(scratch.context, "writable", "", 0666);
+        make_file(scratch.context, "readonly", "", 0644);
+        VfsContext user = scratch.as_user(alice, alice);
+        Timespec now[2] = {{0, utime_now}, {0, utime_now}};
+        Timespec explicit_times[2] = {{100, 0}, {200, 0}};
+        Timespec now_and_omit[2] = {{0, utime_now}, {0, utime_omit}};
+        Timespec omit[2] = {{0, utime_omit}, {0, utime_omit}};
+        EXPECT_OK(vfs_utimens(user, nullptr, "writable", nullptr, true));
+        EXPECT_OK(vfs_utimens(user, nullptr, "writable", now, true));
+        EXPECT_ERRNO(vfs_utimens(user, nullptr, "writable", explicit_times, true), eperm);
+        EXPECT_ERRNO(vfs_utimens(user, nullptr, "writable", now_and_omit, true), eperm);
+        EXPECT_ERRNO(vfs_utimens(user, nullptr, "readonly", nullptr, true), eacces);
+        EXPECT_ERRNO(vfs_utimens(user, nullptr, "readonly", now, true), eacces);
+        EXPECT_ERRNO(vfs_utimens(user, nullptr, "readonly", explicit_times, true), eperm);
+        EXPECT_OK(vfs_utimens(user, nullptr, "readonly", omit, true));  // nothing to do, nothing checked
+        ASSERT_OK(vfs_chown(scratch.context, nullptr, "readonly", alice, alice, true));
+        ASSERT_OK(vfs_chmod(scratch.context, nullptr, "readonly", 0, true));
+        EXPECT_OK(vfs_utimens(user, nullptr, "readonly", explicit_times, true));
+        FileStat stat = stat_of(scratch.context, "readonly");
+        EXPECT_EQ(stat.access_time, (Timespec {100, 0}));
+        EXPECT_EQ(stat.modify_time, (Timespec {200, 0}));
+        EXPECT_OK(vfs_utimens(scratch.context, nullptr, "writable", explicit_times, true));
+    });
+}
+
 TEST(VfsPermissions, TruncateNeedsWritePermission) {
     run_in_kernel([] {
         Scratch scratch("truncate-perms");
