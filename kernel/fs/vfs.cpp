@@ -146,15 +146,15 @@ Result<void> vfs_mknod(const VfsContext& context, const Path* base, StringView p
     case abi::s_ififo:
     case abi::s_ifsock: device = 0; break;
     case abi::s_ifchr:
-    case abi::s_ifblk:
-        if (!context.credentials.is_superuser()) return Errno::eperm;
-        break;
+    case abi::s_ifblk: break;
     case abi::s_ifdir: return Errno::eperm;
     default: return Errno::einval;
     }
     ParentAndName where = TRY(resolve_parent(context, base, path));
     if (where.trailing_slash && where.name_length) return exists(where) ? Errno::eexist : Errno::enoent;
     TRY(check_new_name(context, where));
+    // Devices need CAP_MKNOD, checked last (Linux's vfs_mknod, after may_create).
+    if ((type == abi::s_ifchr || type == abi::s_ifblk) && !context.credentials.is_superuser()) return Errno::eperm;
     TRY(create_node(context, where, type | (mode & 07777 & ~context.umask), device));
     return ok();
 }

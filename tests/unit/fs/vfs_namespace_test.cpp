@@ -398,4 +398,30 @@ TEST(VfsNamespace, CreationInARemovedDirectoryIsENOENT) {
     });
 }
 
+TEST(VfsNamespace, MknodOfDevicesNeedsTheSuperuserAfterThePathChecks) {
+    run_in_kernel([] {
+        Scratch scratch("mknod");
+        make_directory(scratch.context, "shared", 0777);
+        make_directory(scratch.context, "private", 0755);
+        make_file(scratch.context, "shared/exists");
+        VfsContext user = scratch.as_user(1000, 1000);
+        u64 device = abi::make_device(1, 3);
+        EXPECT_OK(vfs_mknod(scratch.context, nullptr, "shared/null", abi::s_ifchr | 0666, device));
+        FileStat stat = stat_of(scratch.context, "shared/null");
+        EXPECT_EQ(stat.mode, abi::s_ifchr | 0644u);  // umask 022
+        EXPECT_EQ(stat.rdevice, device);
+        EXPECT_EQ(stat.size, 0u);
+        EXPECT_ERRNO(vfs_mknod(user, nullptr, "shared/mine", abi::s_ifchr | 0666, device), eperm);
+        EXPECT_ERRNO(vfs_mknod(user, nullptr, "shared/mine", abi::s_ifblk | 0666, device), eperm);
+        // Linux looks the name up and checks the directory first (filename_create, may_create),
+        // CAP_MKNOD last (vfs_mknod).
+        EXPECT_ERRNO(vfs_mknod(user, nullptr, "shared/exists", abi::s_ifchr | 0666, device), eexist);
+        EXPECT_ERRNO(vfs_mknod(user, nullptr, "missing/x", abi::s_ifchr | 0666, device), enoent);
+        EXPECT_ERRNO(vfs_mknod(user, nullptr, "private/x", abi::s_ifchr | 0666, device), eacces);
+        EXPECT_OK(vfs_mknod(user, nullptr, "shared/fifo", abi::s_ififo | 0666, device));
+        EXPECT_EQ(stat_of(scratch.context, "shared/fifo").rdevice, 0u);  // only devices keep it
+        EXPECT_EQ(stat_of(scratch.context, "shared/fifo").uid, 1000u);
+    });
+}
+
 }  // namespace
