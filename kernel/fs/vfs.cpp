@@ -163,9 +163,11 @@ Result<void> vfs_unlink(const VfsContext& context, const Path* base, StringView 
     ParentAndName where = TRY(resolve_parent(context, base, path));
     if (where.name_length == 0 || where.is_dot() || where.is_dot_dot()) return Errno::eisdir;
     Path victim = TRY(existing_child(where));
-    if (victim.inode().is_directory()) return Errno::eisdir;
-    if (where.trailing_slash) return Errno::enotdir;
+    // "name/" is refused before any permission check (do_unlinkat's "slashes" case);
+    // otherwise Linux's may_delete checks permission and stickiness before the type.
+    if (where.trailing_slash) return victim.inode().is_directory() ? Errno::eisdir : Errno::enotdir;
     TRY(check_may_delete(where.parent.inode(), victim.inode(), context.credentials));
+    if (victim.inode().is_directory()) return Errno::eisdir;
     if (victim.dentry->is_mount_point()) return Errno::ebusy;
     TRY(where.parent.inode().unlink(where.last()));
     where.parent.dentry->detach_child(where.last());
@@ -182,8 +184,8 @@ Result<void> vfs_rmdir(const VfsContext& context, const Path* base, StringView p
     // Look up without crossing mounts: a mount point is busy, not its mounted root.
     RefPtr<Dentry> cached = where.parent.dentry->find_child(where.last());
     Path victim = TRY(existing_child(where));
+    TRY(check_may_delete(where.parent.inode(), victim.inode(), context.credentials));  // before the type
     if (!victim.inode().is_directory()) return Errno::enotdir;
-    TRY(check_may_delete(where.parent.inode(), victim.inode(), context.credentials));
     if (victim.mount != where.parent.mount || (cached && cached->is_mount_point())) return Errno::ebusy;
     if (victim == context.root) return Errno::ebusy;
     TRY(where.parent.inode().remove_directory(where.last()));

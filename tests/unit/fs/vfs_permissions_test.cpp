@@ -51,6 +51,49 @@ TEST(VfsPermissions, OpenNeedsReadOrWritePermissionByClass) {
     });
 }
 
+TEST(VfsPermissions, CreatingAndRemovingNeedWriteAndSearchOnTheParent) {
+    run_in_kernel([] {
+        Scratch scratch("create-perms");
+        make_directory(scratch.context, "ro", 0555);
+        make_directory(scratch.context, "wo", 0333);
+        make_directory(scratch.context, "noexec", 0666);
+        make_file(scratch.context, "ro/f");
+        // Readable and writable, so that protected_hardlinks (a Linux sysctl Newt does not
+        // have) would not refuse the link below for its own reason.
+        ASSERT_OK(vfs_chmod(scratch.context, nullptr, "ro/f", 0666, true));
+        make_directory(scratch.context, "ro/d");
+        VfsContext user = scratch.as_user(alice, alice);
+        for (const char* directory : {"ro", "noexec"}) {
+            std::string base = directory;
+            EXPECT_ERRNO(vfs_open(user, nullptr, view(base + "/new"), abi::o_creat | abi::o_wronly, 0644), eacces)
+                << directory;
+            EXPECT_ERRNO(vfs_mkdir(user, nullptr, view(base + "/new"), 0755), eacces) << directory;
+            EXPECT_ERRNO(vfs_symlink(user, "x", nullptr, view(base + "/new")), eacces) << directory;
+            EXPECT_ERRNO(vfs_mknod(user, nullptr, view(base + "/new"), abi::s_ififo | 0644, 0), eacces) << directory;
+        }
+        EXPECT_ERRNO(vfs_unlink(user, nullptr, "ro/f"), eacces);
+        EXPECT_ERRNO(vfs_rmdir(user, nullptr, "ro/d"), eacces);
+        EXPECT_ERRNO(vfs_unlink(user, nullptr, "ro/d"), eacces);  // permission before the type (may_delete)
+        EXPECT_ERRNO(vfs_rmdir(user, nullptr, "ro/f"), eacces);
+        EXPECT_ERRNO(vfs_unlink(user, nullptr, "ro/d/"), eisdir);  // "name/" is refused before any check
+        EXPECT_ERRNO(vfs_rename(user, nullptr, "ro/f", nullptr, "ro/g", 0), eacces);
+        EXPECT_ERRNO(vfs_link(user, nullptr, "ro/f", nullptr, "ro/g", false), eacces);
+        EXPECT_ERRNO(vfs_link(user, nullptr, "ro/d", nullptr, "ro/g", false), eacces);  // before EPERM
+        // Write without read works: names need not be listed to be created.
+        EXPECT_OK(vfs_open(user, nullptr, "wo/new", abi::o_creat | abi::o_wronly, 0644));
+        EXPECT_OK(vfs_mkdir(user, nullptr, "wo/dir", 0755));
+        EXPECT_ERRNO(vfs_open(user, nullptr, "wo", abi::o_rdonly, 0), eacces);
+        EXPECT_OK(vfs_unlink(user, nullptr, "wo/new"));
+        EXPECT_OK(vfs_rmdir(user, nullptr, "wo/dir"));
+        // Names that already exist: EEXIST wins over EACCES (lookup first).
+        EXPECT_ERRNO(vfs_mkdir(user, nullptr, "ro/f", 0755), eexist);
+        EXPECT_ERRNO(vfs_open(user, nullptr, "ro/f", abi::o_creat | abi::o_excl | abi::o_wronly, 0644), eexist);
+        // The superuser ignores write bits on directories.
+        EXPECT_OK(vfs_mkdir(scratch.context, nullptr, "ro/root-made", 0755));
+        EXPECT_OK(vfs_unlink(scratch.context, nullptr, "ro/f"));
+    });
+}
+
 TEST(VfsPermissions, NewFilesTakeTheFsuidAndFsgidAndTheUmask) {
     run_in_kernel([] {
         Scratch scratch("owners");
@@ -76,6 +119,38 @@ TEST(VfsPermissions, NewFilesTakeTheFsuidAndFsgidAndTheUmask) {
         user.umask = 0;
         EXPECT_OK(vfs_open(user, nullptr, "shared/g", abi::o_creat | abi::o_wronly, 0666));
         EXPECT_EQ(stat_of(scratch.context, "shared/g").mode, abi::s_ifreg | 0666u);
+    });
+}
+
+TEST(VfsPermissions, StickyDirectoriesLimitDeletionToOwners) {
+    run_in_kernel([] {
+        Scratch scratch("sticky");
+        make_directory(scratch.context, "tmp", 01777);
+        VfsContext a = scratch.as_user(alice, alice);
+        VfsContext b = scratch.as_user(bob, bob);
+        make_file(a, "tmp/alices", "a");
+        make_file(b, "tmp/bobs", "b");
+        ASSERT_OK(vfs_chmod(a, nullptr, "tmp/alices", 0666, true));
+        EXPECT_OK(vfs_mkdir(a, nullptr, "tmp/alices-dir", 0777));
+        EXPECT_ERRNO(vfs_unlink(b, nullptr, "tmp/alices"), eperm);
+        EXPECT_ERRNO(vfs_rmdir(b, nullptr, "tmp/alices-dir"), eperm);
+        EXPECT_ERRNO(vfs_rename(b, nullptr, "tmp/alices", nullptr, "tmp/stolen", 0), eperm);
+        EXPECT_ERRNO(vfs_rename(b, nullptr, "tmp/bobs", nullptr, "tmp/alices", 0), eperm);  // replacing is deleting
+        EXPECT_ERRNO(vfs_unlink(b, nullptr, "tmp/alices-dir"), eperm);  // sticky before the type (may_delete)
+        EXPECT_ERRNO(vfs_rmdir(b, nullptr, "tmp/alices"), eperm);
+        EXPECT_ERRNO(vfs_unlink(b, nullptr, "tmp/missing"), enoent);
+        // Writing is still allowed by the file's own mode.
+        EXPECT_OK(vfs_open(b, nullptr, "tmp/alices", abi::o_wronly, 0));
+        EXPECT_OK(vfs_rename(b, nullptr, "tmp/bobs", nullptr, "tmp/bobs2", 0));
+        EXPECT_OK(vfs_unlink(b, nullptr, "tmp/bobs2"));
+        // The directory's owner may delete anything in it; so may the superuser.
+        ASSERT_OK(vfs_chown(scratch.context, nullptr, "tmp", bob, bob, true));
+        EXPECT_OK(vfs_unlink(b, nullptr, "tmp/alices"));
+        EXPECT_OK(vfs_rmdir(scratch.context, nullptr, "tmp/alices-dir"));
+        // Without the sticky bit, write permission on the directory is enough.
+        make_directory(scratch.context, "open", 0777);
+        make_file(a, "open/alices", "a", 0600);
+        EXPECT_OK(vfs_unlink(b, nullptr, "open/alices"));
     });
 }
 
