@@ -240,38 +240,40 @@ Result<void> vfs_rename(const VfsContext& context, const Path* old_base, StringV
                         StringView new_path, unsigned flags) {
     if (flags & ~static_cast<unsigned>(abi::rename_noreplace)) return Errno::einval;
     MutexGuard guard(rename_lock);
+    // The checks in Linux's order (do_renameat2, then vfs_rename and may_delete).
     ParentAndName from = TRY(resolve_parent(context, old_base, old_path));
     ParentAndName to = TRY(resolve_parent(context, new_base, new_path));
+    if (from.parent.mount != to.parent.mount) return Errno::exdev;
     if (from.name_length == 0 || from.is_dot() || from.is_dot_dot()) return Errno::ebusy;
     if (to.name_length == 0 || to.is_dot() || to.is_dot_dot())
         return (flags & abi::rename_noreplace) ? Errno::eexist : Errno::ebusy;
-    if (from.parent.mount != to.parent.mount) return Errno::exdev;
     Path source = TRY(existing_child(from));
-    bool source_is_directory = source.inode().is_directory();
-    if ((from.trailing_slash || to.trailing_slash) && !source_is_directory) return Errno::enotdir;
     auto replaced = existing_child(to);
     if (replaced.is_error() && replaced.error() != Errno::enoent) return replaced.error();
     bool replaces = replaced.has_value();
     if (replaces && (flags & abi::rename_noreplace)) return Errno::eexist;
+    bool source_is_directory = source.inode().is_directory();
+    if ((from.trailing_slash || to.trailing_slash) && !source_is_directory) return Errno::enotdir;
+    // lock_rename's trap: a directory cannot move into its own subtree (EINVAL), and nothing
+    // can replace a directory it is inside of (ENOTEMPTY).
+    if (source_is_directory && to.parent.dentry->is_descendant_of(*source.dentry)) return Errno::einval;
+    if (replaces && from.parent.dentry->is_descendant_of(*replaced->dentry)) return Errno::enotempty;
     // Same file under both names (hard links, or the very same entry): nothing to do.
     if (replaces && &replaced->inode() == &source.inode()) return ok();
-    if (source.mount != from.parent.mount || (replaces && replaced->mount != to.parent.mount)) return Errno::ebusy;
-    if (source.dentry->is_mount_point() || (replaces && replaced->dentry->is_mount_point())) return Errno::ebusy;
-    if (source_is_directory) {
-        if (replaces && !replaced->inode().is_directory()) return Errno::enotdir;
-        // A directory cannot move into its own subtree.
-        if (to.parent.dentry->is_descendant_of(*source.dentry)) return Errno::einval;
-    } else if (replaces && replaced->inode().is_directory()) {
-        return Errno::eisdir;
-    }
-    if (replaces && replaced->dentry->is_descendant_of(*source.dentry)) return Errno::enotempty;
-    if (replaces && source.dentry->is_descendant_of(*replaced->dentry)) return Errno::enotempty;
     TRY(check_may_delete(from.parent.inode(), source.inode(), context.credentials));
-    if (replaces) TRY(check_may_delete(to.parent.inode(), replaced->inode(), context.credentials));
-    else TRY(check_may_create(context, to.parent));
+    if (replaces) {
+        TRY(check_may_delete(to.parent.inode(), replaced->inode(), context.credentials));
+        if (source_is_directory && !replaced->inode().is_directory()) return Errno::enotdir;
+        if (!source_is_directory && replaced->inode().is_directory()) return Errno::eisdir;
+    } else {
+        TRY(check_may_create(context, to.parent));
+    }
     // Moving a directory rewrites its "..": that needs write permission on it.
     if (source_is_directory && from.parent.dentry != to.parent.dentry)
         TRY(check_permission(source.inode(), context.credentials, may_write));
+    // Mount points (and the mounted roots the lookups crossed into) stay where they are.
+    if (source.mount != from.parent.mount || source.dentry->is_mount_point()) return Errno::ebusy;
+    if (replaces && (replaced->mount != to.parent.mount || replaced->dentry->is_mount_point())) return Errno::ebusy;
 
     TRY(from.parent.inode().rename(from.last(), to.parent.inode(), to.last()));
     TRY(source.dentry->move_to(*to.parent.dentry, to.last()));

@@ -54,6 +54,46 @@ TEST(VfsRename, HardLinksToTheSameInodeAreANoOp) {
     });
 }
 
+TEST(VfsRename, DirectoryRules) {
+    run_in_kernel([] {
+        Differential fs("rename-dirs");
+        EXPECT_EQ(fs.mkdir("a"), "OK");
+        EXPECT_EQ(fs.mkdir("a/sub"), "OK");
+        EXPECT_EQ(fs.mkdir("a/sub/deeper"), "OK");
+        EXPECT_EQ(fs.mkdir("empty"), "OK");
+        EXPECT_EQ(fs.mkdir("full"), "OK");
+        EXPECT_EQ(fs.open("full/f", abi::o_creat | abi::o_wronly), "OK");
+        EXPECT_EQ(fs.open("file", abi::o_creat | abi::o_wronly), "OK");
+        // Into its own subtree.
+        EXPECT_EQ(fs.rename("a", "a/sub/x"), "EINVAL");
+        EXPECT_EQ(fs.rename("a", "a/x"), "EINVAL");
+        EXPECT_EQ(fs.rename("a", "a/sub"), "EINVAL");
+        EXPECT_EQ(fs.rename("a", "a/sub/deeper"), "EINVAL");
+        // Over one of its ancestors.
+        EXPECT_EQ(fs.rename("a/sub", "a"), "ENOTEMPTY");
+        EXPECT_EQ(fs.rename("a/sub/deeper", "a"), "ENOTEMPTY");
+        EXPECT_EQ(fs.rename("full/f", "full"), "ENOTEMPTY");
+        // Type mismatches.
+        EXPECT_EQ(fs.rename("a", "file"), "ENOTDIR");
+        EXPECT_EQ(fs.rename("file", "empty"), "EISDIR");
+        EXPECT_EQ(fs.rename("file", "empty/"), "ENOTDIR");  // a trailing slash needs a directory source
+        // Over directories: only empty ones.
+        EXPECT_EQ(fs.rename("a", "full"), "ENOTEMPTY");
+        EXPECT_EQ(fs.rename("a", "empty"), "OK");
+        EXPECT_EQ(fs.stat("a"), "ENOENT");
+        EXPECT_EQ(fs.stat("empty/sub/deeper"), "OK");
+        EXPECT_EQ(fs.rename("empty/", "a/"), "OK");
+        // "." and ".." cannot be renamed or replaced.
+        EXPECT_EQ(fs.rename(".", "x"), "EBUSY");
+        EXPECT_EQ(fs.rename("a/.", "x"), "EBUSY");
+        EXPECT_EQ(fs.rename("a/..", "x"), "EBUSY");
+        EXPECT_EQ(fs.rename("file", "."), "EBUSY");
+        EXPECT_EQ(fs.rename("file", "a/.."), "EBUSY");
+        EXPECT_EQ(fs.rename("file", ".", abi::rename_noreplace), "EEXIST");
+        fs.expect_same_tree();
+    });
+}
+
 TEST(VfsRename, MovingADirectoryUpdatesDotDotAndLinkCounts) {
     run_in_kernel([] {
         Differential fs("rename-dotdot");
@@ -119,6 +159,30 @@ TEST(VfsRename, SymlinksAreRenamedNotFollowed) {
         EXPECT_EQ(fs.rename("to_d/", "d2"), "ENOTDIR");
         EXPECT_EQ(fs.rename("d", "to_d"), "ENOTDIR");
         fs.expect_same_tree();
+    });
+}
+
+TEST(VfsRename, AcrossMountsIsEXDEVAndMountPointsAreBusy) {
+    run_in_kernel([] {
+        Scratch scratch("rename-mounts");
+        make_directory(scratch.context, "mnt");
+        make_directory(scratch.context, "other");
+        make_file(scratch.context, "f");
+        ASSERT_OK(vfs_mount(scratch.context, "tmpfs", "test", nullptr, "mnt", ""));
+        make_file(scratch.context, "mnt/inside");
+        EXPECT_ERRNO(vfs_rename(scratch.context, nullptr, "f", nullptr, "mnt/f", 0), exdev);
+        EXPECT_ERRNO(vfs_rename(scratch.context, nullptr, "mnt/inside", nullptr, "g", 0), exdev);
+        EXPECT_ERRNO(vfs_rename(scratch.context, nullptr, "mnt/.", nullptr, "x", 0), exdev);  // EXDEV first
+        EXPECT_ERRNO(vfs_rename(scratch.context, nullptr, "mnt", nullptr, "moved", 0), ebusy);
+        EXPECT_ERRNO(vfs_rename(scratch.context, nullptr, "other", nullptr, "mnt", 0), ebusy);
+        EXPECT_ERRNO(vfs_rename(scratch.context, nullptr, "mnt/inside", nullptr, "mnt", 0), exdev);
+        EXPECT_OK(vfs_rename(scratch.context, nullptr, "mnt/inside", nullptr, "mnt/renamed", 0));
+        EXPECT_OK(vfs_umount(scratch.context, nullptr, "mnt"));
+        EXPECT_OK(vfs_rename(scratch.context, nullptr, "mnt", nullptr, "moved", 0));
+        // The root of the tree is a path without a last component: EBUSY both ways.
+        EXPECT_ERRNO(vfs_rename(scratch.context, nullptr, "/", nullptr, "x", 0), ebusy);
+        EXPECT_ERRNO(vfs_rename(scratch.context, nullptr, "moved", nullptr, "/", 0), ebusy);
+        EXPECT_ERRNO(vfs_rename(scratch.context, nullptr, "moved", nullptr, "/", abi::rename_noreplace), eexist);
     });
 }
 
