@@ -40,6 +40,12 @@ Result<void> check_new_name(const VfsContext& context, const ParentAndName& wher
 Result<RefPtr<Inode>> create_node(const VfsContext& context, const ParentAndName& where, u32 mode, u64 device) {
     u32 uid, gid;
     new_owner(context, where.parent.inode(), uid, gid);
+    // A group-executable set-group-ID file made in a set-group-ID directory by someone
+    // outside that group loses the bit (Linux's mode_strip_sgid).
+    if ((mode & abi::s_ifmt) != abi::s_ifdir && (mode & (abi::s_isgid | 0010)) == (abi::s_isgid | 0010) &&
+        (where.parent.inode().mode() & abi::s_isgid) && !context.credentials.is_superuser() &&
+        !context.credentials.in_group(gid))
+        mode &= ~abi::s_isgid;
     RefPtr<Inode> inode = TRY(where.parent.inode().create(where.last(), mode, uid, gid, device));
     where.parent.inode().touch_modify();
     return inode;

@@ -122,6 +122,45 @@ TEST(VfsPermissions, NewFilesTakeTheFsuidAndFsgidAndTheUmask) {
     });
 }
 
+TEST(VfsPermissions, SetgidDirectoriesPassOnTheirGroup) {
+    run_in_kernel([] {
+        Scratch scratch("setgid");
+        make_directory(scratch.context, "project", 0777);
+        ASSERT_OK(vfs_chown(scratch.context, nullptr, "project", 0, staff, true));
+        ASSERT_OK(vfs_chmod(scratch.context, nullptr, "project", 02777, true));
+        VfsContext member = scratch.as(with_groups(alice, alice, {staff}));
+        VfsContext outsider = scratch.as_user(bob, bob);
+        member.umask = outsider.umask = 0;
+        EXPECT_OK(vfs_open(member, nullptr, "project/file", abi::o_creat | abi::o_wronly, 0664));
+        EXPECT_OK(vfs_mkdir(member, nullptr, "project/sub", 0775));
+        EXPECT_OK(vfs_symlink(member, "x", nullptr, "project/link"));
+        FileStat file = stat_of(scratch.context, "project/file");
+        EXPECT_EQ(file.gid, staff);
+        EXPECT_EQ(file.mode, abi::s_ifreg | 0664u);
+        FileStat sub = stat_of(scratch.context, "project/sub");
+        EXPECT_EQ(sub.gid, staff);
+        EXPECT_EQ(sub.mode, abi::s_ifdir | 02775u);  // directories inherit the bit itself
+        EXPECT_EQ(stat_of(scratch.context, "project/link", false).gid, staff);
+        // Deeper levels inherit again, whoever creates them.
+        VfsContext root = scratch.context;
+        root.umask = 0;
+        EXPECT_OK(vfs_mkdir(root, nullptr, "project/sub/deeper", 0777));
+        FileStat deeper = stat_of(scratch.context, "project/sub/deeper");
+        EXPECT_EQ(deeper.gid, staff);
+        EXPECT_EQ(deeper.mode, abi::s_ifdir | 02777u);
+        // A non-member creating a group-executable set-group-ID file there loses the bit
+        // (mode_strip_sgid, Linux 6.0); a member keeps it.
+        EXPECT_OK(vfs_open(outsider, nullptr, "project/outsider-sgid", abi::o_creat | abi::o_wronly, 02775));
+        EXPECT_EQ(stat_of(scratch.context, "project/outsider-sgid").mode, abi::s_ifreg | 0775u);
+        EXPECT_OK(vfs_open(member, nullptr, "project/member-sgid", abi::o_creat | abi::o_wronly, 02775));
+        EXPECT_EQ(stat_of(scratch.context, "project/member-sgid").mode, abi::s_ifreg | 02775u);
+        // Outside a set-group-ID directory new files take the fsgid.
+        make_directory(scratch.context, "plain", 0777);
+        EXPECT_OK(vfs_open(member, nullptr, "plain/file", abi::o_creat | abi::o_wronly, 0644));
+        EXPECT_EQ(stat_of(scratch.context, "plain/file").gid, alice);
+    });
+}
+
 TEST(VfsPermissions, StickyDirectoriesLimitDeletionToOwners) {
     run_in_kernel([] {
         Scratch scratch("sticky");
