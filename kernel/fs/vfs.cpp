@@ -421,16 +421,17 @@ Result<void> vfs_chdir(VfsContext& context, const Path* base, StringView path) {
 
 Result<void> vfs_mount(const VfsContext& context, StringView type, StringView source, const Path* base,
                        StringView target, StringView options) {
-    if (!context.credentials.is_superuser()) return Errno::eperm;
+    // The target is looked up first (do_mount's user_path_at), then the privilege checked.
     Path where = TRY(resolve_path(context, base, target, resolve_follow));
+    if (!context.credentials.is_superuser()) return Errno::eperm;
     if (!where.inode().is_directory()) return Errno::enotdir;
     RefPtr<FileSystem> file_system = TRY(create_file_system(type, source, options));
     return mount_at(where, file_system, source);
 }
 
 Result<void> vfs_umount(const VfsContext& context, const Path* base, StringView target) {
+    Path where = TRY(resolve_path(context, base, target, resolve_follow));  // before may_mount, as Linux
     if (!context.credentials.is_superuser()) return Errno::eperm;
-    Path where = TRY(resolve_path(context, base, target, resolve_follow));
     if (where.dentry != where.mount->root()) return Errno::einval;
     Path local = where;
     where = {};  // unmount counts the references: only `local` may remain

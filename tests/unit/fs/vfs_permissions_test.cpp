@@ -345,4 +345,19 @@ TEST(VfsPermissions, AccessUsesTheRealIdsAndRootNeedsAnExecuteBit) {
     });
 }
 
+TEST(VfsPermissions, MountAndUmountNeedTheSuperuser) {
+    run_in_kernel([] {
+        Scratch scratch("mount-perms");
+        make_directory(scratch.context, "m", 0777);
+        VfsContext user = scratch.as_user(alice, alice);
+        EXPECT_ERRNO(vfs_mount(user, "tmpfs", "x", nullptr, "m", ""), eperm);
+        // The path is looked up first (user_path_at before may_mount).
+        EXPECT_ERRNO(vfs_mount(user, "tmpfs", "x", nullptr, "missing", ""), enoent);
+        ASSERT_OK(vfs_mount(scratch.context, "tmpfs", "x", nullptr, "m", ""));
+        EXPECT_ERRNO(vfs_umount(user, nullptr, "m"), eperm);
+        EXPECT_ERRNO(vfs_umount(user, nullptr, "missing"), enoent);
+        EXPECT_OK(vfs_umount(scratch.context, nullptr, "m"));
+    });
+}
+
 }  // namespace
