@@ -48,7 +48,14 @@ Result<usize> OpenFile::read(IoBuffer& buffer, usize count) {
 Result<usize> OpenFile::write(const IoBuffer& buffer, usize count) {
     if (!is_writable()) return Errno::ebadf;
     MutexGuard guard(offset_lock_);
-    if (flags() & abi::o_append) offset_ = inode_->size();
+    if (flags() & abi::o_append) {
+        // The end of file is chosen by the file system, under the same lock as the write:
+        // other descriptions may be appending at the same time.
+        u64 end = offset_;
+        usize done = TRY(inode_->append(buffer, count, end));
+        offset_ = end;
+        return done;
+    }
     usize done = TRY(inode_->write(offset_, buffer, count));
     offset_ += done;
     return done;
@@ -64,7 +71,10 @@ Result<usize> OpenFile::write_at(u64 offset, const IoBuffer& buffer, usize count
     if (!is_writable()) return Errno::ebadf;
     if (offset > max_offset) return Errno::einval;
     // Linux quirk kept: pwrite on an O_APPEND file appends.
-    if (flags() & abi::o_append) offset = inode_->size();
+    if (flags() & abi::o_append) {
+        u64 end;
+        return inode_->append(buffer, count, end);
+    }
     return inode_->write(offset, buffer, count);
 }
 

@@ -264,4 +264,65 @@ TEST(VfsFileIo, TmpfsMountOptions) {
     });
 }
 
+TEST(VfsFileIo, ConcurrentAppendsNeverOverwriteEachOther) {
+    // Each write lands at the end as one piece, whichever open file description it comes
+    // through (Linux holds the inode lock from choosing the position to the end of the write).
+    struct Appender {
+        OpenFile* file;
+        int id;
+        int failures = 0;
+    };
+    static constexpr int appends_per_thread = 3000;
+    static constexpr usize record_size = 16;
+    auto append_records = +[](void* argument) {
+        auto* appender = static_cast<Appender*>(argument);
+        char record[record_size];
+        for (int i = 0; i < appends_per_thread; ++i) {
+            // "T<id>  <seq, 10 digits>\n" without host formatting.
+            kstd::memset(record, ' ', sizeof record);
+            record[0] = 'T';
+            record[1] = char('0' + appender->id);
+            int value = i;
+            for (int digit = 13; digit >= 4; --digit) {
+                record[digit] = char('0' + value % 10);
+                value /= 10;
+            }
+            record[15] = '\n';
+            IoBuffer buffer = IoBuffer::kernel(record, sizeof record);
+            auto done = appender->file->write(buffer, sizeof record);
+            if (done.is_error() || done.value() != sizeof record) ++appender->failures;
+        }
+    };
+    run_in_kernel([&] {
+        Scratch scratch("appends");
+        make_file(scratch.context, "log");
+        RefPtr<OpenFile> files[4];
+        Appender appenders[4];
+        RefPtr<Thread> threads[4];
+        for (int i = 0; i < 4; ++i) {
+            files[i] = open_file(scratch.context, "log", abi::o_wronly | abi::o_append);
+            ASSERT_TRUE(files[i]);
+            appenders[i] = {files[i].get(), i};
+        }
+        for (int i = 0; i < 4; ++i) {
+            auto thread = spawn_thread(append_records, &appenders[i], {.name = "appender", .pinned_cpu = i % 2});
+            ASSERT_OK(thread);
+            threads[i] = thread.value();
+        }
+        for (auto& thread : threads) thread->join();
+        for (auto& appender : appenders) EXPECT_EQ(appender.failures, 0);
+        std::string log = file_content(scratch.context, "log");
+        ASSERT_EQ(log.size(), 4 * appends_per_thread * record_size);
+        int next[4] = {};
+        bool intact = true;
+        for (usize at = 0; at < log.size() && intact; at += record_size) {
+            std::string record = log.substr(at, record_size);
+            int id = record[1] - '0';
+            intact = record[0] == 'T' && id >= 0 && id < 4 && record[15] == '\n' &&
+                     std::stoi(record.substr(4, 10)) == next[id]++;
+            EXPECT_TRUE(intact) << "record at " << at << ": " << record;
+        }
+    });
+}
+
 }  // namespace
