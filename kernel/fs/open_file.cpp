@@ -79,6 +79,7 @@ Result<usize> OpenFile::write_at(u64 offset, const IoBuffer& buffer, usize count
 }
 
 Result<u64> OpenFile::seek(i64 offset, int whence) {
+    if (is_path_only()) return Errno::ebadf;
     MutexGuard guard(offset_lock_);
     // Directory offsets are iteration cookies: only absolute and relative moves make sense.
     if (inode_->is_directory() && whence != abi::seek_set && whence != abi::seek_cur) return Errno::einval;
@@ -104,6 +105,7 @@ Result<u64> OpenFile::seek(i64 offset, int whence) {
 }
 
 Result<void> OpenFile::read_directory(DirectoryVisitor visitor) {
+    if (is_path_only()) return Errno::ebadf;
     if (!inode_->is_directory()) return Errno::enotdir;
     MutexGuard guard(offset_lock_);
     u64 cookie = offset_;
@@ -116,9 +118,10 @@ Result<void> OpenFile::read_directory(DirectoryVisitor visitor) {
     return result;
 }
 
-Result<long> OpenFile::ioctl(u32, uptr) { return Errno::enotty; }
+Result<long> OpenFile::ioctl(u32, uptr) { return is_path_only() ? Errno::ebadf : Errno::enotty; }
 
 u32 OpenFile::poll_events() {
+    if (is_path_only()) return poll_nval;
     u32 events = 0;
     if (is_readable()) events |= poll_in;
     if (is_writable()) events |= poll_out;
@@ -126,12 +129,16 @@ u32 OpenFile::poll_events() {
 }
 
 Result<void> OpenFile::truncate(u64 size) {
+    if (is_path_only()) return Errno::ebadf;
     if (!is_writable() || !inode_->is_regular()) return Errno::einval;
     if (size > max_offset) return Errno::einval;
     return inode_->truncate(size);
 }
 
-Result<void> OpenFile::sync() { return inode_->sync(); }
+Result<void> OpenFile::sync() {
+    if (is_path_only()) return Errno::ebadf;
+    return inode_->sync();
+}
 
 FileStat OpenFile::stat() const { return inode_->stat(); }
 

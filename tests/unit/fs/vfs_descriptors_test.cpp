@@ -170,6 +170,39 @@ TEST(VfsOpenFiles, AccessModesDecideWhatReadAndWriteMayDo) {
     });
 }
 
+TEST(VfsOpenFiles, OPathFilesOnlyNameAFile) {
+    run_in_kernel([] {
+        // O_PATH descriptors: fstat, fchdir and *at() bases work; read, write, lseek,
+        // getdents, ftruncate do not (EBADF, as the host shows).
+        Scratch scratch("opath");
+        make_file(scratch.context, "f", "data", 0);  // no permission needed for O_PATH
+        make_directory(scratch.context, "d");
+        VfsContext user = scratch.as_user(1000, 1000);
+        auto file = vfs_open(user, nullptr, "f", abi::o_path | abi::o_rdwr | abi::o_trunc | abi::o_creat, 0);
+        ASSERT_OK(file);
+        RefPtr<OpenFile> path_only = file.value();
+        EXPECT_FALSE(path_only->is_readable());
+        EXPECT_FALSE(path_only->is_writable());
+        EXPECT_EQ(path_only->stat().size, 4u);  // O_TRUNC ignored
+        EXPECT_ERRNO(read_some(*path_only, 1), ebadf);
+        EXPECT_ERRNO(read_at(*path_only, 0, 1), ebadf);
+        EXPECT_ERRNO(write_text(*path_only, "x"), ebadf);
+        EXPECT_ERRNO(path_only->seek(0, abi::seek_set), ebadf);
+        EXPECT_ERRNO(path_only->truncate(0), ebadf);
+        EXPECT_ERRNO(path_only->ioctl(0x5401, 0), ebadf);
+        EXPECT_ERRNO(path_only->sync(), ebadf);
+        EXPECT_EQ(path_only->poll_events(), u32(poll_nval));
+        auto directory = vfs_open(scratch.context, nullptr, "d", abi::o_path | abi::o_directory, 0);
+        ASSERT_OK(directory);
+        EXPECT_ERRNO(directory.value()->read_directory([](const DirectoryEntry&) { return true; }), ebadf);
+        // As a base for relative paths it works.
+        make_file(scratch.context, "d/inside", "in");
+        Path base = directory.value()->path();
+        EXPECT_OK(vfs_stat(scratch.context, &base, "inside", true));
+        EXPECT_ERRNO(vfs_open(scratch.context, nullptr, "f", abi::o_path | abi::o_directory, 0), enotdir);
+    });
+}
+
 TEST(VfsOpenFiles, SetStatusFlagsChangesOnlyAppendNonblockAndFriends) {
     run_in_kernel([] {
         Scratch scratch("setfl");
