@@ -107,6 +107,9 @@ Result<u64> OpenFile::seek(i64 offset, int whence) {
 Result<void> OpenFile::read_directory(DirectoryVisitor visitor) {
     if (is_path_only()) return Errno::ebadf;
     if (!inode_->is_directory()) return Errno::enotdir;
+    // A removed directory (no links left) lists nothing, not even "." and "..": ENOENT
+    // (Linux's iterate_dir checks IS_DEADDIR).
+    if (inode_->link_count() == 0) return Errno::enoent;
     MutexGuard guard(offset_lock_);
     u64 cookie = offset_;
     Result<void> result = inode_->iterate(cookie, [&](const DirectoryEntry& entry) {

@@ -75,6 +75,20 @@ TEST(VfsReaddir, ReadingAgainAtTheEndGivesNothingAndAnEmptyDirectoryHasTwoEntrie
     });
 }
 
+TEST(VfsReaddir, ARemovedDirectoryCannotBeRead) {
+    run_in_kernel([] {
+        // getdents64 on a directory removed while open: ENOENT (iterate_dir's IS_DEADDIR).
+        Scratch scratch("readdir-dead");
+        make_directory(scratch.context, "gone");
+        RefPtr<OpenFile> directory = open_file(scratch.context, "gone", abi::o_rdonly | abi::o_directory);
+        ASSERT_TRUE(directory);
+        ASSERT_OK(vfs_rmdir(scratch.context, nullptr, "gone"));
+        int visited = 0;
+        EXPECT_ERRNO(directory->read_directory([&](const DirectoryEntry&) { return ++visited, true; }), enoent);
+        EXPECT_EQ(visited, 0);
+    });
+}
+
 TEST(VfsReaddir, CookiesResumeWhereAStoppedReadLeftOff) {
     run_in_kernel([] {
         Scratch scratch("cookies");
