@@ -92,7 +92,8 @@ struct MemorySnapshot {
     usize other_frames;
 };
 MemorySnapshot memory_snapshot();
-// Whether memory came back to `before`; waits a little for exited threads to be reaped.
+// Whether memory came back to `before` (nothing more in use: no object, large block or
+// frame); waits a little for exited threads to be reaped.
 ::testing::AssertionResult memory_returns_to(const MemorySnapshot& before);
 
 }  // namespace vfs_test
