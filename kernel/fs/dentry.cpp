@@ -72,6 +72,11 @@ void Dentry::detach_child(StringView name) {
     if (Dentry* child = find_child_locked(name)) detach_locked(*child);
 }
 
+void Dentry::detach_children() {
+    SpinlockGuard guard(tree_lock);
+    while (Dentry* child = children_.first()) detach_locked(*child);
+}
+
 Result<void> Dentry::move_to(Dentry& new_parent, StringView new_name) {
     KString name = TRY(KString::copy(new_name));
     RefPtr<Dentry> old_parent;  // released after the lock

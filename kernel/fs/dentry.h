@@ -37,6 +37,9 @@ public:
     Result<RefPtr<Dentry>> add_child(StringView name, RefPtr<Inode> inode);
     // The child `name` is gone from the directory: forget it.
     void detach_child(StringView name);
+    // Forgets every cached descendant (unmount): children and parents reference each
+    // other, so a tree that is no longer reachable must be taken apart to be freed.
+    void detach_children();
     // Moves this dentry under `new_parent` as `new_name` (after the file system renamed it);
     // a cached dentry already there is detached first.
     Result<void> move_to(Dentry& new_parent, StringView new_name);

@@ -88,9 +88,14 @@ RefPtr<Inode> TmpfsFileSystem::root() { return RefPtr<Inode>(root_.get()); }
 
 void TmpfsFileSystem::unmounted() {
     // Entries hold their inodes and directories hold entries: break the tree so that every
-    // inode nobody else uses is freed now.
-    MutexGuard guard(namespace_lock_);
-    if (root_) root_->release_tree();
+    // inode nobody else uses is freed now. The root inode references this file system:
+    // let go of it too (after the lock), or neither would ever be freed.
+    RefPtr<TmpfsInode> root;
+    {
+        MutexGuard guard(namespace_lock_);
+        if (root_) root_->release_tree();
+        root = std::move(root_);
+    }
 }
 
 Result<void> TmpfsFileSystem::charge_page() {
