@@ -165,10 +165,18 @@ VfsContext VfsContext::for_kernel() {
 }
 
 Result<Path> lookup_child(const Path& directory, StringView name) {
-    if (RefPtr<Dentry> cached = directory.dentry->find_child(name)) return cross_mounts({directory.mount, cached});
-    RefPtr<Inode> inode = TRY(directory.inode().lookup(name));
-    RefPtr<Dentry> dentry = TRY(directory.dentry->add_child(name, inode));
-    return cross_mounts({directory.mount, dentry});
+    for (;;) {
+        u64 generation;
+        if (RefPtr<Dentry> cached = directory.dentry->find_child(name, &generation))
+            return cross_mounts({directory.mount, cached});
+        RefPtr<Inode> inode = TRY(directory.inode().lookup(name));
+        bool stale;
+        RefPtr<Dentry> dentry = TRY(directory.dentry->add_child(name, inode, generation, stale));
+        // A name went away from the directory while the file system answered: the answer
+        // may be an unlinked or renamed file. Ask again rather than cache it.
+        if (stale) continue;
+        return cross_mounts({directory.mount, dentry});
+    }
 }
 
 Result<Path> resolve_path(const VfsContext& context, const Path* base, StringView path, unsigned flags) {

@@ -85,8 +85,13 @@ Result<Path> open_or_create(const VfsContext& context, const Path* base, StringV
         if (child.error() != Errno::enoent) return child.error();
         TRY(check_may_create(context, where.parent));
         u32 create_mode = abi::s_ifreg | (mode & 07777 & ~context.umask);
+        u64 generation;
+        where.parent.dentry->find_child(where.last(), &generation);
         RefPtr<Inode> inode = TRY(create_node(context, where, create_mode, 0));
-        RefPtr<Dentry> dentry = TRY(where.parent.dentry->add_child(where.last(), inode));
+        // If the new name was already unlinked or renamed by someone else, the open still
+        // gets the file it created (through an uncached dentry), as if that came after.
+        bool stale;
+        RefPtr<Dentry> dentry = TRY(where.parent.dentry->add_child(where.last(), inode, generation, stale));
         created = true;
         return Path {where.parent.mount, dentry};
     }

@@ -154,6 +154,41 @@ RefPtr<Thread> start_lookup(Lookup& lookup) {
     return thread.is_error() ? RefPtr<Thread>() : thread.value();
 }
 
+TEST(VfsDentryCache, ALookupRacingAnUnlinkDoesNotCacheTheRemovedName) {
+    run_in_kernel([] {
+        GatedMount mounted({"x"});
+        mounted.arm("x");
+        Lookup lookup {&mounted.scratch.context, "m/x"};
+        RefPtr<Thread> thread = start_lookup(lookup);
+        ASSERT_TRUE(thread);
+        mounted.wait_until_entered();  // it has found x's inode, nothing cached yet
+        EXPECT_OK(vfs_unlink(mounted.scratch.context, nullptr, "m/x"));
+        mounted.gate().released = true;
+        thread->join();
+        // Either order is a valid outcome for the racing stat; what must not happen is a
+        // cached "x" that outlives the unlink.
+        EXPECT_TRUE(lookup.result.has_value() || lookup.result.error() == Errno::enoent);
+        EXPECT_ERRNO(vfs_stat(mounted.scratch.context, nullptr, "m/x", false), enoent);
+    });
+}
+
+TEST(VfsDentryCache, ALookupRacingARenameDoesNotCacheTheOldName) {
+    run_in_kernel([] {
+        GatedMount mounted({"x"});
+        mounted.arm("x");
+        Lookup lookup {&mounted.scratch.context, "m/x"};
+        RefPtr<Thread> thread = start_lookup(lookup);
+        ASSERT_TRUE(thread);
+        mounted.wait_until_entered();
+        FileStat before = stat_of(mounted.scratch.context, "m/x");  // cached by this lookup
+        EXPECT_OK(vfs_rename(mounted.scratch.context, nullptr, "m/x", nullptr, "m/y", 0));
+        mounted.gate().released = true;
+        thread->join();
+        EXPECT_ERRNO(vfs_stat(mounted.scratch.context, nullptr, "m/x", false), enoent);
+        EXPECT_EQ(stat_of(mounted.scratch.context, "m/y").inode, before.inode);
+    });
+}
+
 TEST(VfsDentryCache, ALookupRacingARenameOverTheNameFindsTheNewFile) {
     run_in_kernel([] {
         GatedMount mounted({"x", "y"});
