@@ -122,6 +122,25 @@ TEST(VfsPaths, SymlinksAbsoluteRelativeAndChained) {
     });
 }
 
+TEST(VfsPaths, SymlinkTargetsUpTo4095Bytes) {
+    run_in_kernel([] {
+        Differential fs("long-targets");
+        // A target is a path: PATH_MAX with its NUL at most.
+        std::string target;
+        while (target.size() < 4095) target += "x/";
+        target.resize(4095);
+        EXPECT_EQ(fs.symlink(target, "longest"), "OK");
+        EXPECT_EQ(fs.readlink("longest"), "OK");
+        EXPECT_EQ(fs.stat("longest", false), "OK");
+        EXPECT_EQ(fs.stat("longest"), "ENOENT");
+        EXPECT_EQ(fs.symlink(target + "x", "too_long"), "ENAMETOOLONG");
+        // Following it with more path after it: the rest is appended to the target.
+        EXPECT_EQ(fs.mkdir("x"), "OK");
+        EXPECT_EQ(fs.symlink("x", "x/x"), "OK");  // x/x/x/... resolves through the loop of x
+        EXPECT_EQ(fs.stat("longest"), "ELOOP");
+    });
+}
+
 TEST(VfsPaths, TrailingSlashesFollowSymlinksToDirectories) {
     run_in_kernel([] {
         Differential fs("slash-links");

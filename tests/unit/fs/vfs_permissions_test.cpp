@@ -205,6 +205,12 @@ TEST(VfsPermissions, MovingADirectoryToAnotherParentNeedsWriteOnIt) {
         EXPECT_ERRNO(vfs_rename(user, nullptr, "from/locked", nullptr, "to/locked", 0), eacces);
         EXPECT_OK(vfs_rename(user, nullptr, "from/locked", nullptr, "from/renamed", 0));  // same parent: fine
         EXPECT_OK(vfs_rename(scratch.context, nullptr, "from/renamed", nullptr, "to/locked", 0));
+        // Permission comes before the type mismatch (may_delete on the replaced file).
+        make_directory(scratch.context, "closed", 0755);
+        make_file(scratch.context, "closed/file");
+        make_directory(scratch.context, "from/dir", 0777);
+        EXPECT_ERRNO(vfs_rename(user, nullptr, "from/dir", nullptr, "closed/file", 0), eacces);
+        EXPECT_ERRNO(vfs_rename(scratch.context, nullptr, "from/dir", nullptr, "closed/file", 0), enotdir);
     });
 }
 
