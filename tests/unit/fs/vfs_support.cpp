@@ -189,24 +189,12 @@ bool same(const MemorySnapshot& a, const MemorySnapshot& b) {
     return equal;
 }
 
-// Threads other than the machine's own (idle, reaper, the job runner) and this test body.
-usize foreign_threads() {
-    ThreadInfo infos[64];
-    usize count = snapshot_threads(infos, 64), foreign = 0, bodies = 0;
-    for (usize i = 0; i < count; ++i) {
-        std::string name = infos[i].name;
-        if (name == "test-body") ++bodies;
-        else if (name.rfind("idle", 0) != 0 && name != "reaper" && name != "main") ++foreign;
-    }
-    return foreign + (bodies > 1 ? bodies - 1 : 0);
-}
-
 }  // namespace
 
 MemorySnapshot memory_snapshot() {
     // Threads of earlier tests (in the same process) may still be waiting to be reaped:
-    // wait until they are gone and the figures hold still for a while.
-    for (int tries = 0; tries < 500 && foreign_threads(); ++tries) sleep_ns(1'000'000);
+    // wait until the figures hold still for a while. (Not snapshot_threads(): it reads
+    // other CPUs' scheduler fields without their locks, which TSan reports.)
     MemorySnapshot snapshot = take_snapshot();
     for (int tries = 0, stable = 0; tries < 200 && stable < 10; ++tries) {
         sleep_ns(2'000'000);
