@@ -59,6 +59,9 @@ Result<void> unmount(const Path& target) {
         doomed = RefPtr<Mount>::adopt(mount);  // takes over the table's reference
     }
     doomed->mount_point_->remove_mount();
+    // Nothing uses the mount any more: drop its cached names (which hold its inodes), then
+    // let the file system free the rest.
+    doomed->root_->detach_children();
     doomed->file_system().unmounted();
     return ok();
 }
