@@ -208,7 +208,7 @@ bool start_machine(const MachineConfig& config) {
         pthread_sigmask(SIG_BLOCK, &termination, nullptr);
     }
     install_interrupt_handler();
-    install_cpu_fault_handlers();
+    if (config.kernel_fault_handlers) install_cpu_fault_handlers();
     create_physical_memory(config.memory_bytes);
     set_cpu_count(config.cpus);
 

@@ -23,6 +23,9 @@ struct MachineConfig {
     // SIGINT/SIGTERM/SIGHUP power the machine off cleanly (blocked in every thread, read by
     // wait_for_poweroff). Off for the unit tests.
     bool handle_termination_signals = true;
+    // SIGSEGV/SIGBUS/SIGFPE/SIGILL on a CPU thread become kernel panics (cpu_faults.h). Off
+    // for fuzzing, where libFuzzer's own handlers save the crashing input.
+    bool kernel_fault_handlers = true;
 };
 
 // Creates RAM and devices and starts CPU 0 in kernel_main. Returns at once. Returns false

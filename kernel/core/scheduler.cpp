@@ -520,8 +520,12 @@ void kernel_timer_interrupt() {
     {
         cpu.lock.lock_raw();
         int waiting = cpu.queue.top_priority();
-        if (waiting >= 0 && cpu.current && now >= cpu.slice_end_ns && waiting >= cpu.current->priority())
-            cpu.need_resched.store(true, std::memory_order_relaxed);
+        if (waiting >= 0 && cpu.current && now >= cpu.slice_end_ns) {
+            if (waiting >= cpu.current->priority()) cpu.need_resched.store(true, std::memory_order_relaxed);
+            // Only lower priorities wait: nobody may take the CPU, so look again a slice
+            // later. (Re-arming for the slice end already past would fire at once, forever.)
+            else cpu.slice_end_ns = now + kernel::time_slice_ns;
+        }
         cpu.lock.unlock_raw();
     }
     // Balance: work waiting here while another CPU idles -> kick the idle one; it steals.

@@ -39,24 +39,32 @@ Dentry* Dentry::find_child_locked(StringView name) const {
     return nullptr;
 }
 
-RefPtr<Dentry> Dentry::find_child(StringView name) const {
+RefPtr<Dentry> Dentry::find_child(StringView name, u64* generation) const {
     SpinlockGuard guard(tree_lock);
+    if (generation) *generation = generation_;
     return RefPtr<Dentry>(find_child_locked(name));
 }
 
-Result<RefPtr<Dentry>> Dentry::add_child(StringView name, RefPtr<Inode> inode) {
+Result<RefPtr<Dentry>> Dentry::add_child(StringView name, RefPtr<Inode> inode, u64 generation, bool& stale) {
+    stale = false;
     KString copy = TRY(KString::copy(name));
     RefPtr<Dentry> child = TRY(make_ref<Dentry>(std::move(copy), std::move(inode)));
     SpinlockGuard guard(tree_lock);
     if (Dentry* existing = find_child_locked(name)) return RefPtr<Dentry>(existing);
     if (detached_) return Errno::enoent;  // the directory was removed meanwhile
     child->parent_ = RefPtr<Dentry>(this);
+    if (generation != generation_) {
+        stale = true;
+        child->detached_ = true;
+        return child;
+    }
     child->ref();  // the cache's reference
     children_.append(*child);
     return child;
 }
 
 void Dentry::detach_locked(Dentry& child) {
+    ++generation_;
     children_.remove(child);
     child.detached_ = true;
     // Its cached children cannot be reached by name any more either.
@@ -72,14 +80,23 @@ void Dentry::detach_child(StringView name) {
     if (Dentry* child = find_child_locked(name)) detach_locked(*child);
 }
 
+void Dentry::detach_children() {
+    SpinlockGuard guard(tree_lock);
+    while (Dentry* child = children_.first()) detach_locked(*child);
+}
+
 Result<void> Dentry::move_to(Dentry& new_parent, StringView new_name) {
     KString name = TRY(KString::copy(new_name));
     RefPtr<Dentry> old_parent;  // released after the lock
     SpinlockGuard guard(tree_lock);
     if (Dentry* existing = new_parent.find_child_locked(new_name); existing && existing != this)
         new_parent.detach_locked(*existing);
-    if (parent_ && !detached_) parent_->children_.remove(*this);
-    else ref();  // re-entering a cache: it takes a reference
+    if (parent_ && !detached_) {
+        parent_->children_.remove(*this);
+        ++parent_->generation_;  // the old name is gone
+    } else {
+        ref();  // re-entering a cache: it takes a reference
+    }
     old_parent = std::move(parent_);
     parent_ = RefPtr<Dentry>(&new_parent);
     name_ = std::move(name);

@@ -4,8 +4,10 @@
 // unlink/rmdir/rename-over detach the dentry (it stays valid for whoever holds it, as a
 // deleted file stays open) and rename moves it.
 //
-// Locking: one global tree lock (a spinlock, leaf) protects every dentry's name, parent and
-// children. File-system calls are never made under it.
+// Locking: one global tree lock (a spinlock, leaf) protects every dentry's name, parent,
+// children and generation. File-system calls are never made under it, so a lookup asks the
+// file system first and caches the answer after; the directory's generation tells whether
+// a name went away in between (the answer is then stale and is not cached).
 #pragma once
 
 #include <atomic>
@@ -31,12 +33,21 @@ public:
     // Copies the name into `buffer` (NUL-terminated); returns its length.
     usize copy_name(char* buffer, usize size) const;
 
-    // The cached child `name`, or nullptr.
-    RefPtr<Dentry> find_child(StringView name) const;
+    // The cached child `name`, or nullptr; also reports the directory's generation, which
+    // changes whenever a child is detached or moved (for add_child).
+    RefPtr<Dentry> find_child(StringView name, u64* generation = nullptr) const;
     // Caches `inode` as child `name` (or returns the entry another thread cached first).
-    Result<RefPtr<Dentry>> add_child(StringView name, RefPtr<Inode> inode);
+    // The inode was found (or created) by the file system after find_child reported
+    // `generation`; if a name has gone from this directory since, the inode may no longer
+    // be under `name` (an unlink or rename ran between the file system's answer and now):
+    // then nothing is cached, `stale` is set and the result is a detached dentry for the
+    // inode, which a lookup should retry and a creation may keep.
+    Result<RefPtr<Dentry>> add_child(StringView name, RefPtr<Inode> inode, u64 generation, bool& stale);
     // The child `name` is gone from the directory: forget it.
     void detach_child(StringView name);
+    // Forgets every cached descendant (unmount): children and parents reference each
+    // other, so a tree that is no longer reachable must be taken apart to be freed.
+    void detach_children();
     // Moves this dentry under `new_parent` as `new_name` (after the file system renamed it);
     // a cached dentry already there is detached first.
     Result<void> move_to(Dentry& new_parent, StringView new_name);
@@ -62,6 +73,7 @@ private:
     IntrusiveListNode sibling_node_;
     IntrusiveList<Dentry, &Dentry::sibling_node_> children_;  // each holds a reference
     bool detached_ = false;
+    u64 generation_ = 0;  // bumped whenever a child is detached or moved away
     std::atomic<u32> mounts_ {0};
 };
 

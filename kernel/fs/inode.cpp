@@ -133,6 +133,13 @@ Result<usize> Inode::read(u64, IoBuffer&, usize) { return is_directory() ? Errno
 Result<usize> Inode::write(u64, const IoBuffer&, usize) { return is_directory() ? Errno::eisdir : Errno::einval; }
 Result<void> Inode::truncate(u64) { return is_directory() ? Errno::eisdir : Errno::einval; }
 
+Result<usize> Inode::append(const IoBuffer& buffer, usize count, u64& end) {
+    u64 offset = size();
+    usize done = TRY(write(offset, buffer, count));
+    end = offset + done;
+    return done;
+}
+
 Result<RefPtr<OpenFile>> Inode::open(const Path& path, int flags) {
     return make_ref<OpenFile>(path, RefPtr<Inode>(this), flags);
 }

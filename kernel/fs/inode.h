@@ -83,6 +83,11 @@ public:
     // File contents.
     virtual Result<usize> read(u64 offset, IoBuffer& buffer, usize count);
     virtual Result<usize> write(u64 offset, const IoBuffer& buffer, usize count);
+    // O_APPEND: writes at the end of file as one step (no other write can move the end
+    // between choosing the position and writing); `end` is where the written data ends.
+    // The default is size() then write(), which is atomic only for single writers: file
+    // systems with concurrent writers override it.
+    virtual Result<usize> append(const IoBuffer& buffer, usize count, u64& end);
     virtual Result<void> truncate(u64 size);
     virtual Result<void> sync() { return ok(); }
 

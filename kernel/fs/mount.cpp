@@ -61,6 +61,7 @@ Result<void> mount_at(const Path& target, RefPtr<FileSystem> file_system, String
 Result<void> unmount(const Path& target) {
     Mount* mount = target.mount.get();
     RefPtr<Mount> doomed;
+    bool last_of_its_file_system = true;
     {
         SpinlockGuard guard(mount_lock);
         if (!mount || target.dentry != mount->root_) return Errno::einval;
@@ -72,9 +73,17 @@ Result<void> unmount(const Path& target) {
         if (mount->ref_count() > 2) return Errno::ebusy;
         mount_table.remove(*mount);
         doomed = RefPtr<Mount>::adopt(mount);  // takes over the table's reference
+        // Another mount of the same file system (devtmpfs) shares its dentry tree.
+        for (Mount& other : mount_table)
+            if (&other.file_system() == &mount->file_system()) last_of_its_file_system = false;
     }
     doomed->mount_point_->remove_mount();
-    doomed->file_system().unmounted();
+    if (last_of_its_file_system) {
+        // Nothing uses the mount any more: drop its cached names (which hold its inodes),
+        // then let the file system free the rest.
+        doomed->root_->detach_children();
+        doomed->file_system().unmounted();
+    }
     return ok();
 }
 

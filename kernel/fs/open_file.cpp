@@ -48,7 +48,14 @@ Result<usize> OpenFile::read(IoBuffer& buffer, usize count) {
 Result<usize> OpenFile::write(const IoBuffer& buffer, usize count) {
     if (!is_writable()) return Errno::ebadf;
     MutexGuard guard(offset_lock_);
-    if (flags() & abi::o_append) offset_ = inode_->size();
+    if (flags() & abi::o_append) {
+        // The end of file is chosen by the file system, under the same lock as the write:
+        // other descriptions may be appending at the same time.
+        u64 end = offset_;
+        usize done = TRY(inode_->append(buffer, count, end));
+        offset_ = end;
+        return done;
+    }
     usize done = TRY(inode_->write(offset_, buffer, count));
     offset_ += done;
     return done;
@@ -64,11 +71,15 @@ Result<usize> OpenFile::write_at(u64 offset, const IoBuffer& buffer, usize count
     if (!is_writable()) return Errno::ebadf;
     if (offset > max_offset) return Errno::einval;
     // Linux quirk kept: pwrite on an O_APPEND file appends.
-    if (flags() & abi::o_append) offset = inode_->size();
+    if (flags() & abi::o_append) {
+        u64 end;
+        return inode_->append(buffer, count, end);
+    }
     return inode_->write(offset, buffer, count);
 }
 
 Result<u64> OpenFile::seek(i64 offset, int whence) {
+    if (is_path_only()) return Errno::ebadf;
     MutexGuard guard(offset_lock_);
     // Directory offsets are iteration cookies: only absolute and relative moves make sense.
     if (inode_->is_directory() && whence != abi::seek_set && whence != abi::seek_cur) return Errno::einval;
@@ -94,7 +105,11 @@ Result<u64> OpenFile::seek(i64 offset, int whence) {
 }
 
 Result<void> OpenFile::read_directory(DirectoryVisitor visitor) {
+    if (is_path_only()) return Errno::ebadf;
     if (!inode_->is_directory()) return Errno::enotdir;
+    // A removed directory (no links left) lists nothing, not even "." and "..": ENOENT
+    // (Linux's iterate_dir checks IS_DEADDIR).
+    if (inode_->link_count() == 0) return Errno::enoent;
     MutexGuard guard(offset_lock_);
     u64 cookie = offset_;
     Result<void> result = inode_->iterate(cookie, [&](const DirectoryEntry& entry) {
@@ -106,9 +121,10 @@ Result<void> OpenFile::read_directory(DirectoryVisitor visitor) {
     return result;
 }
 
-Result<long> OpenFile::ioctl(u32, uptr) { return Errno::enotty; }
+Result<long> OpenFile::ioctl(u32, uptr) { return is_path_only() ? Errno::ebadf : Errno::enotty; }
 
 u32 OpenFile::poll_events() {
+    if (is_path_only()) return poll_nval;
     u32 events = 0;
     if (is_readable()) events |= poll_in;
     if (is_writable()) events |= poll_out;
@@ -116,12 +132,16 @@ u32 OpenFile::poll_events() {
 }
 
 Result<void> OpenFile::truncate(u64 size) {
+    if (is_path_only()) return Errno::ebadf;
     if (!is_writable() || !inode_->is_regular()) return Errno::einval;
     if (size > max_offset) return Errno::einval;
     return inode_->truncate(size);
 }
 
-Result<void> OpenFile::sync() { return inode_->sync(); }
+Result<void> OpenFile::sync() {
+    if (is_path_only()) return Errno::ebadf;
+    return inode_->sync();
+}
 
 FileStat OpenFile::stat() const { return inode_->stat(); }
 

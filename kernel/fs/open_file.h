@@ -4,6 +4,7 @@
 // derive from it and override what differs.
 #pragma once
 
+#include "../abi/fcntl.h"
 #include "../core/mutex.h"
 #include "../lib/ref_ptr.h"
 #include "mount.h"
@@ -33,6 +34,9 @@ public:
     int flags() const { return flags_.load(std::memory_order_relaxed); }
     bool is_readable() const;
     bool is_writable() const;
+    // O_PATH: the description only names a file (fstat, fchdir, *at() bases); reading,
+    // writing, seeking, listing, truncating, ioctl and sync are EBADF, as on Linux.
+    bool is_path_only() const { return flags() & abi::o_path; }
     // F_SETFL: only O_APPEND, O_NONBLOCK (and the ignored O_ASYNC/O_DIRECT/O_NOATIME) change.
     void set_status_flags(int flags);
 

@@ -72,7 +72,14 @@ private:
 bool is_dot(StringView name) { return name == StringView(".", 1); }
 bool is_dot_dot(StringView name) { return name == StringView("..", 2); }
 
-// `..` from `current`: up through mount roots, never above the context's root.
+Path cross_mounts(Path path) {
+    while (RefPtr<Mount> mounted = mount_on(*path.mount, *path.dentry)) path = {mounted, mounted->root()};
+    return path;
+}
+
+// `..` from `current`: up through mount roots, never above the context's root, and into
+// whatever is mounted on the directory it reaches (Linux: step_into -> handle_mounts), as
+// when the working directory was below a directory something was mounted on later.
 Path parent_of(const VfsContext& context, Path current) {
     for (;;) {
         if (current == context.root) return current;
@@ -82,12 +89,7 @@ Path parent_of(const VfsContext& context, Path current) {
     }
     RefPtr<Dentry> parent = current.dentry->parent();
     if (parent) current.dentry = parent;
-    return current;
-}
-
-Path cross_mounts(Path path) {
-    while (RefPtr<Mount> mounted = mount_on(*path.mount, *path.dentry)) path = {mounted, mounted->root()};
-    return path;
+    return cross_mounts(current);
 }
 
 // The walk shared by both entry points. With `parent_out`, stops before the last
@@ -114,9 +116,11 @@ Result<Path> walk(const VfsContext& context, const Path* base, StringView path, 
         StringView name = pending.next_component();
         bool trailing_slash = pending.skip_slashes();
         bool last = pending.at_end();
-        if (name.length() > abi::name_max) return Errno::enametoolong;
+        // The directory is checked before the name (Linux finds a long name only when it
+        // looks it up).
         if (!current.inode().is_directory()) return Errno::enotdir;
         TRY(check_permission(current.inode(), context.credentials, may_execute));
+        if (name.length() > abi::name_max) return Errno::enametoolong;
 
         if (last && parent_out) {
             parent_out->parent = current;
@@ -135,9 +139,10 @@ Result<Path> walk(const VfsContext& context, const Path* base, StringView path, 
             if (++links_followed > abi::symlink_max_follow) return Errno::eloop;
             // The target continues from the directory holding the link (or the root).
             if (trailing_slash && last) {
-                // "link/": the rest is empty but the result must be a directory; the splice
-                // appends nothing, so remember it through the directory flag.
-                flags |= resolve_directory;
+                // "link/": the rest is empty but the result must be a directory, reached
+                // through every further link (Linux: LOOKUP_FOLLOW | LOOKUP_DIRECTORY); the
+                // splice appends nothing, so remember it through the flags.
+                flags |= resolve_directory | resolve_follow;
             }
             TRY(pending.splice_symlink(next.inode()));
             if (pending.starts_absolute()) current = context.root;
@@ -160,10 +165,18 @@ VfsContext VfsContext::for_kernel() {
 }
 
 Result<Path> lookup_child(const Path& directory, StringView name) {
-    if (RefPtr<Dentry> cached = directory.dentry->find_child(name)) return cross_mounts({directory.mount, cached});
-    RefPtr<Inode> inode = TRY(directory.inode().lookup(name));
-    RefPtr<Dentry> dentry = TRY(directory.dentry->add_child(name, inode));
-    return cross_mounts({directory.mount, dentry});
+    for (;;) {
+        u64 generation;
+        if (RefPtr<Dentry> cached = directory.dentry->find_child(name, &generation))
+            return cross_mounts({directory.mount, cached});
+        RefPtr<Inode> inode = TRY(directory.inode().lookup(name));
+        bool stale;
+        RefPtr<Dentry> dentry = TRY(directory.dentry->add_child(name, inode, generation, stale));
+        // A name went away from the directory while the file system answered: the answer
+        // may be an unlinked or renamed file. Ask again rather than cache it.
+        if (stale) continue;
+        return cross_mounts({directory.mount, dentry});
+    }
 }
 
 Result<Path> resolve_path(const VfsContext& context, const Path* base, StringView path, unsigned flags) {

@@ -40,6 +40,12 @@ Result<void> check_new_name(const VfsContext& context, const ParentAndName& wher
 Result<RefPtr<Inode>> create_node(const VfsContext& context, const ParentAndName& where, u32 mode, u64 device) {
     u32 uid, gid;
     new_owner(context, where.parent.inode(), uid, gid);
+    // A group-executable set-group-ID file made in a set-group-ID directory by someone
+    // outside that group loses the bit (Linux's mode_strip_sgid).
+    if ((mode & abi::s_ifmt) != abi::s_ifdir && (mode & (abi::s_isgid | 0010)) == (abi::s_isgid | 0010) &&
+        (where.parent.inode().mode() & abi::s_isgid) && !context.credentials.is_superuser() &&
+        !context.credentials.in_group(gid))
+        mode &= ~abi::s_isgid;
     RefPtr<Inode> inode = TRY(where.parent.inode().create(where.last(), mode, uid, gid, device));
     where.parent.inode().touch_modify();
     return inode;
@@ -79,36 +85,40 @@ Result<Path> open_or_create(const VfsContext& context, const Path* base, StringV
         if (child.error() != Errno::enoent) return child.error();
         TRY(check_may_create(context, where.parent));
         u32 create_mode = abi::s_ifreg | (mode & 07777 & ~context.umask);
+        u64 generation;
+        where.parent.dentry->find_child(where.last(), &generation);
         RefPtr<Inode> inode = TRY(create_node(context, where, create_mode, 0));
-        RefPtr<Dentry> dentry = TRY(where.parent.dentry->add_child(where.last(), inode));
+        // If the new name was already unlinked or renamed by someone else, the open still
+        // gets the file it created (through an uncached dentry), as if that came after.
+        bool stale;
+        RefPtr<Dentry> dentry = TRY(where.parent.dentry->add_child(where.last(), inode, generation, stale));
         created = true;
         return Path {where.parent.mount, dentry};
     }
 }
 
-u32 clear_setid_on_chown(const Inode& inode, u32 mode) {
-    if (!inode.is_regular()) return mode;
-    mode &= ~abi::s_isuid;
-    if (mode & 0010) mode &= ~abi::s_isgid;  // setgid without group-execute is mandatory locking
-    return mode;
-}
-
 }  // namespace
 
 Result<RefPtr<OpenFile>> vfs_open(const VfsContext& context, const Path* base, StringView path, int flags, u32 mode) {
-    if ((flags & abi::o_tmpfile) == abi::o_tmpfile) return Errno::eopnotsupp;
+    // O_PATH beats every other flag but these (Linux's build_open_how).
     if (flags & abi::o_path) {
         Path found = TRY(resolve_path(context, base, path, (flags & abi::o_nofollow) ? 0 : resolve_follow));
         if ((flags & abi::o_directory) && !found.inode().is_directory()) return Errno::enotdir;
         return make_ref<OpenFile>(found, found.dentry->inode_ref(), flags & (abi::o_path | abi::o_directory | abi::o_nofollow | abi::o_cloexec));
     }
+    // Linux 6.4: O_CREAT | O_DIRECTORY is refused before anything happens (it used to
+    // create a regular file and then fail with ENOTDIR).
+    if ((flags & (abi::o_creat | abi::o_directory)) == (abi::o_creat | abi::o_directory)) return Errno::einval;
+    if ((flags & abi::o_tmpfile) == abi::o_tmpfile) return Errno::eopnotsupp;
     bool created = false;
     Path found = (flags & abi::o_creat) ? TRY(open_or_create(context, base, path, flags, mode, created))
                                         : TRY(resolve_for_open(context, base, path, flags));
     Inode& inode = found.inode();
     int access = flags & abi::o_accmode;
     if ((flags & abi::o_directory) && !inode.is_directory()) return Errno::enotdir;
-    if (inode.is_directory() && (access != abi::o_rdonly || (flags & abi::o_creat))) return Errno::eisdir;
+    // O_TRUNC asks for write access (Linux's may_open: MAY_WRITE on a directory is EISDIR).
+    if (inode.is_directory() && (access != abi::o_rdonly || (flags & (abi::o_creat | abi::o_trunc))))
+        return Errno::eisdir;
     if (!created) {
         int mask = 0;
         if (access == abi::o_rdonly || access == abi::o_rdwr || access == abi::o_accmode) mask |= may_read;
@@ -117,7 +127,8 @@ Result<RefPtr<OpenFile>> vfs_open(const VfsContext& context, const Path* base, S
         TRY(check_permission(inode, context.credentials, mask));
     }
     RefPtr<OpenFile> file = TRY(inode.open(found, flags));
-    if ((flags & abi::o_trunc) && inode.is_regular() && access != abi::o_rdonly && !created) {
+    // Even O_RDONLY | O_TRUNC truncates (POSIX leaves it unspecified; Linux does).
+    if ((flags & abi::o_trunc) && inode.is_regular() && !created) {
         TRY(inode.truncate(0));
         inode.touch_modify();
     }
@@ -146,15 +157,15 @@ Result<void> vfs_mknod(const VfsContext& context, const Path* base, StringView p
     case abi::s_ififo:
     case abi::s_ifsock: device = 0; break;
     case abi::s_ifchr:
-    case abi::s_ifblk:
-        if (!context.credentials.is_superuser()) return Errno::eperm;
-        break;
+    case abi::s_ifblk: break;
     case abi::s_ifdir: return Errno::eperm;
     default: return Errno::einval;
     }
     ParentAndName where = TRY(resolve_parent(context, base, path));
     if (where.trailing_slash && where.name_length) return exists(where) ? Errno::eexist : Errno::enoent;
     TRY(check_new_name(context, where));
+    // Devices need CAP_MKNOD, checked last (Linux's vfs_mknod, after may_create).
+    if ((type == abi::s_ifchr || type == abi::s_ifblk) && !context.credentials.is_superuser()) return Errno::eperm;
     TRY(create_node(context, where, type | (mode & 07777 & ~context.umask), device));
     return ok();
 }
@@ -163,9 +174,11 @@ Result<void> vfs_unlink(const VfsContext& context, const Path* base, StringView 
     ParentAndName where = TRY(resolve_parent(context, base, path));
     if (where.name_length == 0 || where.is_dot() || where.is_dot_dot()) return Errno::eisdir;
     Path victim = TRY(existing_child(where));
-    if (victim.inode().is_directory()) return Errno::eisdir;
-    if (where.trailing_slash) return Errno::enotdir;
+    // "name/" is refused before any permission check (do_unlinkat's "slashes" case);
+    // otherwise Linux's may_delete checks permission and stickiness before the type.
+    if (where.trailing_slash) return victim.inode().is_directory() ? Errno::eisdir : Errno::enotdir;
     TRY(check_may_delete(where.parent.inode(), victim.inode(), context.credentials));
+    if (victim.inode().is_directory()) return Errno::eisdir;
     if (victim.dentry->is_mount_point()) return Errno::ebusy;
     TRY(where.parent.inode().unlink(where.last()));
     where.parent.dentry->detach_child(where.last());
@@ -182,8 +195,8 @@ Result<void> vfs_rmdir(const VfsContext& context, const Path* base, StringView p
     // Look up without crossing mounts: a mount point is busy, not its mounted root.
     RefPtr<Dentry> cached = where.parent.dentry->find_child(where.last());
     Path victim = TRY(existing_child(where));
+    TRY(check_may_delete(where.parent.inode(), victim.inode(), context.credentials));  // before the type
     if (!victim.inode().is_directory()) return Errno::enotdir;
-    TRY(check_may_delete(where.parent.inode(), victim.inode(), context.credentials));
     if (victim.mount != where.parent.mount || (cached && cached->is_mount_point())) return Errno::ebusy;
     if (victim == context.root) return Errno::ebusy;
     TRY(where.parent.inode().remove_directory(where.last()));
@@ -217,11 +230,16 @@ Result<void> vfs_link(const VfsContext& context, const Path* old_base, StringVie
                       StringView new_path, bool follow) {
     Path old = TRY(resolve_path(context, old_base, old_path, follow ? resolve_follow : 0));
     ParentAndName where = TRY(resolve_parent(context, new_base, new_path));
+    // Linux's order: the new name (filename_create), the mount, then vfs_link's checks
+    // (may_create, directories, unlinked files).
     if (where.name_length == 0 || where.is_dot() || where.is_dot_dot()) return Errno::eexist;
-    if (old.inode().is_directory()) return Errno::eperm;
     if (where.trailing_slash) return exists(where) ? Errno::eexist : Errno::enoent;
+    auto existing = existing_child(where);
+    if (existing.has_value()) return Errno::eexist;
+    if (existing.error() != Errno::enoent) return existing.error();
     if (old.mount != where.parent.mount) return Errno::exdev;
-    TRY(check_new_name(context, where));
+    TRY(check_may_create(context, where.parent));
+    if (old.inode().is_directory()) return Errno::eperm;
     if (old.inode().link_count() == 0) return Errno::enoent;  // an unlinked open file
     TRY(where.parent.inode().link(where.last(), old.inode()));
     where.parent.inode().touch_modify();
@@ -233,38 +251,40 @@ Result<void> vfs_rename(const VfsContext& context, const Path* old_base, StringV
                         StringView new_path, unsigned flags) {
     if (flags & ~static_cast<unsigned>(abi::rename_noreplace)) return Errno::einval;
     MutexGuard guard(rename_lock);
+    // The checks in Linux's order (do_renameat2, then vfs_rename and may_delete).
     ParentAndName from = TRY(resolve_parent(context, old_base, old_path));
     ParentAndName to = TRY(resolve_parent(context, new_base, new_path));
+    if (from.parent.mount != to.parent.mount) return Errno::exdev;
     if (from.name_length == 0 || from.is_dot() || from.is_dot_dot()) return Errno::ebusy;
     if (to.name_length == 0 || to.is_dot() || to.is_dot_dot())
         return (flags & abi::rename_noreplace) ? Errno::eexist : Errno::ebusy;
-    if (from.parent.mount != to.parent.mount) return Errno::exdev;
     Path source = TRY(existing_child(from));
-    bool source_is_directory = source.inode().is_directory();
-    if ((from.trailing_slash || to.trailing_slash) && !source_is_directory) return Errno::enotdir;
     auto replaced = existing_child(to);
     if (replaced.is_error() && replaced.error() != Errno::enoent) return replaced.error();
     bool replaces = replaced.has_value();
     if (replaces && (flags & abi::rename_noreplace)) return Errno::eexist;
+    bool source_is_directory = source.inode().is_directory();
+    if ((from.trailing_slash || to.trailing_slash) && !source_is_directory) return Errno::enotdir;
+    // lock_rename's trap: a directory cannot move into its own subtree (EINVAL), and nothing
+    // can replace a directory it is inside of (ENOTEMPTY).
+    if (source_is_directory && to.parent.dentry->is_descendant_of(*source.dentry)) return Errno::einval;
+    if (replaces && from.parent.dentry->is_descendant_of(*replaced->dentry)) return Errno::enotempty;
     // Same file under both names (hard links, or the very same entry): nothing to do.
     if (replaces && &replaced->inode() == &source.inode()) return ok();
-    if (source.mount != from.parent.mount || (replaces && replaced->mount != to.parent.mount)) return Errno::ebusy;
-    if (source.dentry->is_mount_point() || (replaces && replaced->dentry->is_mount_point())) return Errno::ebusy;
-    if (source_is_directory) {
-        if (replaces && !replaced->inode().is_directory()) return Errno::enotdir;
-        // A directory cannot move into its own subtree.
-        if (to.parent.dentry->is_descendant_of(*source.dentry)) return Errno::einval;
-    } else if (replaces && replaced->inode().is_directory()) {
-        return Errno::eisdir;
-    }
-    if (replaces && replaced->dentry->is_descendant_of(*source.dentry)) return Errno::enotempty;
-    if (replaces && source.dentry->is_descendant_of(*replaced->dentry)) return Errno::enotempty;
     TRY(check_may_delete(from.parent.inode(), source.inode(), context.credentials));
-    if (replaces) TRY(check_may_delete(to.parent.inode(), replaced->inode(), context.credentials));
-    else TRY(check_may_create(context, to.parent));
+    if (replaces) {
+        TRY(check_may_delete(to.parent.inode(), replaced->inode(), context.credentials));
+        if (source_is_directory && !replaced->inode().is_directory()) return Errno::enotdir;
+        if (!source_is_directory && replaced->inode().is_directory()) return Errno::eisdir;
+    } else {
+        TRY(check_may_create(context, to.parent));
+    }
     // Moving a directory rewrites its "..": that needs write permission on it.
     if (source_is_directory && from.parent.dentry != to.parent.dentry)
         TRY(check_permission(source.inode(), context.credentials, may_write));
+    // Mount points (and the mounted roots the lookups crossed into) stay where they are.
+    if (source.mount != from.parent.mount || source.dentry->is_mount_point()) return Errno::ebusy;
+    if (replaces && (replaced->mount != to.parent.mount || replaced->dentry->is_mount_point())) return Errno::ebusy;
 
     TRY(from.parent.inode().rename(from.last(), to.parent.inode(), to.last()));
     TRY(source.dentry->move_to(*to.parent.dentry, to.last()));
@@ -276,6 +296,8 @@ Result<void> vfs_rename(const VfsContext& context, const Path* old_base, StringV
 }
 
 Result<void> check_chmod(Inode& inode, const Credentials& credentials, u32& mode) {
+    // Symlinks keep mode 0777 (Linux 6.6 notify_change, before any permission check).
+    if (inode.is_symlink()) return Errno::eopnotsupp;
     if (!is_owner_or_superuser(inode, credentials)) return Errno::eperm;
     mode &= 07777;
     // Only members of the file's group may set its set-group-ID bit (else it is cleared).
@@ -301,18 +323,38 @@ Result<void> check_chown(Inode& inode, const Credentials& credentials, u32 uid, 
     return ok();
 }
 
-Result<void> vfs_chown(const VfsContext& context, const Path* base, StringView path, u32 uid, u32 gid, bool follow) {
+Result<void> apply_chown(Inode& inode, const Credentials& credentials, u32 uid, u32 gid) {
     constexpr u32 unchanged = 0xffffffffu;
-    Path found = TRY(resolve_path(context, base, path, follow ? resolve_follow : 0));
-    Inode& inode = found.inode();
-    TRY(check_chown(inode, context.credentials, uid, gid));
-    if (uid == unchanged && gid == unchanged) {
-        inode.touch_change();
-        return ok();
+    TRY(check_chown(inode, credentials, uid, gid));
+    u32 new_uid = uid == unchanged ? inode.uid() : uid;
+    u32 new_gid = gid == unchanged ? inode.gid() : gid;
+    // Every chown of a non-directory, even chown(-1, -1) and even by the superuser, clears
+    // set-user-ID, and set-group-ID when group-executable or when the caller is outside the
+    // file's group (Linux: chown_common's ATTR_KILL_SUID and setattr_should_drop_sgid;
+    // set-group-ID without group execute means mandatory locking and otherwise stays).
+    u32 mode = inode.mode();
+    u32 new_mode = mode;
+    if (!inode.is_directory()) {
+        new_mode &= ~abi::s_isuid;
+        if ((mode & abi::s_isgid) &&
+            ((mode & 0010) || !(credentials.is_superuser() || credentials.in_group(inode.gid()))))
+            new_mode &= ~abi::s_isgid;
     }
-    inode.set_owner(uid == unchanged ? inode.uid() : uid, gid == unchanged ? inode.gid() : gid);
-    inode.set_permissions(clear_setid_on_chown(inode, inode.mode()));
+    if (new_mode != mode) {
+        // That is a mode change (ATTR_MODE): only for the owner, and set-group-ID stays only
+        // for members of the new group (setattr_prepare).
+        if (!is_owner_or_superuser(inode, credentials)) return Errno::eperm;
+        if (!credentials.is_superuser() && !credentials.in_group(new_gid)) new_mode &= ~abi::s_isgid;
+    }
+    if (new_uid != inode.uid() || new_gid != inode.gid()) inode.set_owner(new_uid, new_gid);
+    if (new_mode != mode) inode.set_permissions(new_mode);
+    inode.touch_change();
     return ok();
+}
+
+Result<void> vfs_chown(const VfsContext& context, const Path* base, StringView path, u32 uid, u32 gid, bool follow) {
+    Path found = TRY(resolve_path(context, base, path, follow ? resolve_follow : 0));
+    return apply_chown(found.inode(), context.credentials, uid, gid);
 }
 
 Result<void> apply_utimens(Inode& inode, const Credentials& credentials, const Timespec* times) {
@@ -324,12 +366,14 @@ Result<void> apply_utimens(Inode& inode, const Credentials& credentials, const T
             (time->nanoseconds < 0 || time->nanoseconds >= 1'000'000'000))
             return Errno::einval;
     }
-    bool only_now = (access.nanoseconds == utime_now || access.nanoseconds == utime_omit) &&
-                    (modify.nanoseconds == utime_now || modify.nanoseconds == utime_omit);
-    if (only_now) {
-        // Setting the current time needs ownership or write permission.
+    // Both omitted: nothing changes, not even ctime, and nothing is checked.
+    if (access.nanoseconds == utime_omit && modify.nanoseconds == utime_omit) return ok();
+    if (access.nanoseconds == utime_now && modify.nanoseconds == utime_now) {
+        // Both to the current time (or times == NULL): ownership or write permission.
         if (!is_owner_or_superuser(inode, credentials)) TRY(check_permission(inode, credentials, may_write));
     } else if (!is_owner_or_superuser(inode, credentials)) {
+        // Anything else, even one UTIME_NOW beside a UTIME_OMIT, is an explicit change
+        // (Linux's ATTR_TIMES_SET): only for the owner.
         return Errno::eperm;
     }
     if (access.nanoseconds == utime_now) access = now;
@@ -341,6 +385,8 @@ Result<void> apply_utimens(Inode& inode, const Credentials& credentials, const T
 
 Result<void> vfs_utimens(const VfsContext& context, const Path* base, StringView path, const Timespec* times,
                          bool follow) {
+    // utimensat: "Nothing to do, we must not even check the path."
+    if (times && times[0].nanoseconds == utime_omit && times[1].nanoseconds == utime_omit) return ok();
     Path found = TRY(resolve_path(context, base, path, follow ? resolve_follow : 0));
     return apply_utimens(found.inode(), context.credentials, times);
 }
@@ -380,16 +426,17 @@ Result<void> vfs_chdir(VfsContext& context, const Path* base, StringView path) {
 
 Result<void> vfs_mount(const VfsContext& context, StringView type, StringView source, const Path* base,
                        StringView target, StringView options) {
-    if (!context.credentials.is_superuser()) return Errno::eperm;
+    // The target is looked up first (do_mount's user_path_at), then the privilege checked.
     Path where = TRY(resolve_path(context, base, target, resolve_follow));
+    if (!context.credentials.is_superuser()) return Errno::eperm;
     if (!where.inode().is_directory()) return Errno::enotdir;
     RefPtr<FileSystem> file_system = TRY(create_file_system(type, source, options));
     return mount_at(where, file_system, source);
 }
 
 Result<void> vfs_umount(const VfsContext& context, const Path* base, StringView target) {
+    Path where = TRY(resolve_path(context, base, target, resolve_follow));  // before may_mount, as Linux
     if (!context.credentials.is_superuser()) return Errno::eperm;
-    Path where = TRY(resolve_path(context, base, target, resolve_follow));
     if (where.dentry != where.mount->root()) return Errno::einval;
     Path local = where;
     where = {};  // unmount counts the references: only `local` may remain

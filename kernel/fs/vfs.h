@@ -49,6 +49,9 @@ Result<void> vfs_umount(const VfsContext& context, const Path* base, StringView 
 // The same permission and type checks on an inode; used by operations on open files too.
 Result<void> check_chmod(Inode& inode, const Credentials& credentials, u32& mode);
 Result<void> check_chown(Inode& inode, const Credentials& credentials, u32 uid, u32 gid);
+// chown's checks and effects on an inode (fchown uses it too): the owner, the set-id bits
+// it clears, ctime.
+Result<void> apply_chown(Inode& inode, const Credentials& credentials, u32 uid, u32 gid);
 Result<void> apply_utimens(Inode& inode, const Credentials& credentials, const Timespec* times);
 
 }  // namespace kernel

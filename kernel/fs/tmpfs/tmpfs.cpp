@@ -96,10 +96,16 @@ RefPtr<Inode> TmpfsFileSystem::root() { return RefPtr<Inode>(root_.get()); }
 
 void TmpfsFileSystem::unmounted() {
     // Entries hold their inodes and directories hold entries: break the tree so that every
-    // inode nobody else uses is freed now.
+    // inode nobody else uses is freed now. The root inode references this file system:
+    // let go of it too (after the lock), or neither would ever be freed. A kernel-owned
+    // instance (devtmpfs) keeps everything.
     if (keep_tree_) return;
-    MutexGuard guard(namespace_lock_);
-    if (root_) root_->release_tree();
+    RefPtr<TmpfsInode> root;
+    {
+        MutexGuard guard(namespace_lock_);
+        if (root_) root_->release_tree();
+        root = std::move(root_);
+    }
 }
 
 Result<void> TmpfsFileSystem::charge_page() {
@@ -339,11 +345,25 @@ Result<usize> TmpfsInode::read(u64 offset, IoBuffer& buffer, usize count) {
 Result<usize> TmpfsInode::write(u64 offset, const IoBuffer& buffer, usize count) {
     if (is_directory()) return Errno::eisdir;
     if (!is_regular()) return Errno::einval;
+    MutexGuard guard(data_lock_);
+    return write_locked(offset, buffer, count);
+}
+
+Result<usize> TmpfsInode::append(const IoBuffer& buffer, usize count, u64& end) {
+    if (is_directory()) return Errno::eisdir;
+    if (!is_regular()) return Errno::einval;
+    MutexGuard guard(data_lock_);
+    u64 offset = size();
+    usize done = TRY(write_locked(offset, buffer, count));
+    end = offset + done;
+    return done;
+}
+
+Result<usize> TmpfsInode::write_locked(u64 offset, const IoBuffer& buffer, usize count) {
     if (count == 0) return usize(0);
     constexpr u64 max_size = PageStore::max_pages * hal::page_size;
     if (offset >= max_size) return Errno::efbig;
     if (count > max_size - offset) count = static_cast<usize>(max_size - offset);
-    MutexGuard guard(data_lock_);
     usize done = 0;
     Errno failure {};
     while (done < count) {

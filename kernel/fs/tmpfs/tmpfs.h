@@ -71,6 +71,7 @@ public:
     Result<usize> read_link(IoBuffer& buffer, usize size) override;
     Result<usize> read(u64 offset, IoBuffer& buffer, usize count) override;
     Result<usize> write(u64 offset, const IoBuffer& buffer, usize count) override;
+    Result<usize> append(const IoBuffer& buffer, usize count, u64& end) override;
     Result<void> truncate(u64 size) override;
     Result<RefPtr<OpenFile>> open(const Path& path, int flags) override;
 
@@ -91,6 +92,8 @@ private:
     Result<void> add_entry(StringView name, RefPtr<TmpfsInode> inode);
     void remove_entry(Entry& entry);
     static void set_parent(TmpfsInode& directory, TmpfsInode* parent);
+    // Regular files, with data_lock_ held.
+    Result<usize> write_locked(u64 offset, const IoBuffer& buffer, usize count);
 
     // Directories.
     IntrusiveList<Entry, &Entry::node> entries_;

@@ -311,9 +311,17 @@ TEST(Devfs, EveryMountOfDevtmpfsShowsTheSameTree) {
         EXPECT_TRUE(open_file("/tmp/dev2/late", kernel::abi::o_wronly));
         ASSERT_FALSE(vfs_unlink(context, nullptr, "/tmp/dev2/late").is_error());
         EXPECT_EQ(vfs_stat(context, nullptr, "/dev/late", true).error(), Errno::enoent);
-        // Unmounting one mount keeps the tree.
+        // Unmounting one mount keeps the tree, and the other mount's names and the mounts
+        // below them (a tmpfs on /dev/shm) stay as they were.
+        ASSERT_FALSE(vfs_mkdir(context, nullptr, "/dev/shm", 01777).is_error());
+        ASSERT_FALSE(vfs_mount(context, "tmpfs", "tmpfs", nullptr, "/dev/shm", "").is_error());
+        EXPECT_TRUE(open_file("/dev/shm/file", kernel::abi::o_wronly | kernel::abi::o_creat));
+        auto zero_before = open_file("/dev/zero", kernel::abi::o_rdonly);
         ASSERT_FALSE(vfs_umount(context, nullptr, "/tmp/dev2").is_error());
         EXPECT_FALSE(vfs_stat(context, nullptr, "/dev/null", true).is_error());
+        EXPECT_FALSE(vfs_stat(context, nullptr, "/dev/shm/file", true).is_error());
+        EXPECT_NE(split_lines(read_file("/proc/mounts")).back().find("tmpfs /dev/shm tmpfs"), std::string::npos);
+        EXPECT_FALSE(zero_before->path().dentry->is_detached());
         EXPECT_TRUE(open_file("/dev/zero", kernel::abi::o_rdonly));
         // Mounted again: still the same nodes, the removed one gone.
         ASSERT_FALSE(vfs_mount(context, "devtmpfs", "udev", nullptr, "/tmp/dev2", "mode=0700").is_error());
@@ -595,7 +603,8 @@ TEST(Kmsg, WritesLogOneRecordWithTheGivenLevel) {
         // The monitor's log shows it like any other record.
         std::string log(kernel_log_size() + 1, '\0');
         log.resize(read_kernel_log(log.data(), log.size()));
-        EXPECT_NE(log.find("test-body: ERROR error from user space\n"), std::string::npos) << log;
+        EXPECT_NE(log.find(std::string(current_thread_name()) + ": ERROR error from user space\n"), std::string::npos)
+            << log;
     });
 }
 

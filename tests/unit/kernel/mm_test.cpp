@@ -312,7 +312,7 @@ TEST(KmallocDeathTest, DoubleFreePanics) {
         void* block = kmalloc(64);
         kfree(block);
         kfree(block);
-    }), "kernel powered off during the test body \\(status 134\\)");  // the panic message itself goes to the console
+    }), "kernel powered off while running a job \\(status 134\\)");  // the panic message itself goes to the console
 }
 #endif
 

@@ -1,0 +1,227 @@
+#include "vfs_support.h"
+
+#include <algorithm>
+#include <atomic>
+
+#include "kernel/core/scheduler.h"
+#include "kernel/hal/physmem.h"
+
+namespace vfs_test {
+namespace {
+
+std::atomic<int> scratch_counter {0};
+
+}  // namespace
+
+Scratch::Scratch(const char* label) {
+    path = std::string("/tmp/") + label + "-" + std::to_string(scratch_counter.fetch_add(1));
+    context = VfsContext::for_kernel();
+    auto made = vfs_mkdir(context, nullptr, view(path), 0755);
+    EXPECT_OK(made) << " making the scratch directory " << path;
+    auto found = resolve_path(context, nullptr, view(path), resolve_follow | resolve_directory);
+    EXPECT_OK(found);
+    if (found.has_value()) directory = found.value();
+    context.cwd = directory;
+    context.umask = 022;
+}
+
+VfsContext Scratch::as(const Credentials& credentials) const {
+    VfsContext other = context;
+    other.credentials = credentials;
+    return other;
+}
+
+RefPtr<OpenFile> open_file(const VfsContext& context, const std::string& path, int flags, u32 mode) {
+    auto file = vfs_open(context, nullptr, view(path), flags, mode);
+    EXPECT_OK(file) << " opening " << path;
+    return file.has_value() ? file.value() : RefPtr<OpenFile>();
+}
+
+void make_file(const VfsContext& context, const std::string& path, const std::string& content, u32 mode) {
+    RefPtr<OpenFile> file = open_file(context, path, abi::o_wronly | abi::o_creat | abi::o_trunc, mode);
+    if (!file) return;
+    EXPECT_OK(vfs_chmod(context, nullptr, view(path), mode, true)) << " setting the mode of " << path;
+    if (!content.empty()) {
+        auto written = write_text(*file, content);
+        EXPECT_OK(written) << " writing " << path;
+        if (written.has_value()) {
+            EXPECT_EQ(written.value(), content.size());
+        }
+    }
+}
+
+void make_directory(const VfsContext& context, const std::string& path, u32 mode) {
+    EXPECT_OK(vfs_mkdir(context, nullptr, view(path), mode)) << " making " << path;
+    EXPECT_OK(vfs_chmod(context, nullptr, view(path), mode, true)) << " setting the mode of " << path;
+}
+
+std::string file_content(const VfsContext& context, const std::string& path) {
+    RefPtr<OpenFile> file = open_file(context, path, abi::o_rdonly);
+    return file ? read_all(*file) : std::string();
+}
+
+FileStat stat_of(const VfsContext& context, const std::string& path, bool follow) {
+    auto stat = vfs_stat(context, nullptr, view(path), follow);
+    EXPECT_OK(stat) << " stat of " << path;
+    return stat.has_value() ? stat.value() : FileStat {};
+}
+
+Path path_of(const VfsContext& context, const std::string& path, unsigned flags) {
+    auto found = resolve_path(context, nullptr, view(path), flags);
+    EXPECT_OK(found) << " resolving " << path;
+    return found.has_value() ? found.value() : Path {};
+}
+
+std::string read_link(const VfsContext& context, const std::string& path) {
+    char target[abi::path_max];
+    IoBuffer buffer = IoBuffer::kernel(target, sizeof target);
+    auto length = vfs_readlink(context, nullptr, view(path), buffer, sizeof target);
+    EXPECT_OK(length) << " readlink of " << path;
+    return length.has_value() ? std::string(target, length.value()) : std::string();
+}
+
+std::string read_all(OpenFile& file) {
+    std::string content;
+    char chunk[1000];
+    for (;;) {
+        IoBuffer buffer = IoBuffer::kernel(chunk, sizeof chunk);
+        auto done = file.read(buffer, sizeof chunk);
+        EXPECT_OK(done);
+        if (!done.has_value() || done.value() == 0) break;
+        content.append(chunk, done.value());
+    }
+    return content;
+}
+
+Result<usize> write_text(OpenFile& file, const std::string& text) {
+    IoBuffer buffer = IoBuffer::kernel(text.data(), text.size());
+    return file.write(buffer, text.size());
+}
+
+Result<usize> write_at(OpenFile& file, u64 offset, const std::string& text) {
+    IoBuffer buffer = IoBuffer::kernel(text.data(), text.size());
+    return file.write_at(offset, buffer, text.size());
+}
+
+Result<std::string> read_at(OpenFile& file, u64 offset, usize count) {
+    std::string data(count, '\0');
+    IoBuffer buffer = IoBuffer::kernel(data.data(), count);
+    usize done = TRY(file.read_at(offset, buffer, count));
+    data.resize(done);
+    return data;
+}
+
+Result<std::string> read_some(OpenFile& file, usize count) {
+    std::string data(count, '\0');
+    IoBuffer buffer = IoBuffer::kernel(data.data(), count);
+    usize done = TRY(file.read(buffer, count));
+    data.resize(done);
+    return data;
+}
+
+std::vector<ListedEntry> list_directory(OpenFile& directory) {
+    std::vector<ListedEntry> entries;
+    for (;;) {
+        usize before = entries.size();
+        auto result = directory.read_directory([&](const DirectoryEntry& entry) {
+            entries.push_back({std::string(entry.name.data(), entry.name.length()), entry.inode, entry.type,
+                               entry.next_cookie});
+            return true;
+        });
+        EXPECT_OK(result);
+        if (result.is_error() || entries.size() == before) break;
+    }
+    return entries;
+}
+
+std::vector<ListedEntry> list_directory(const VfsContext& context, const std::string& path) {
+    RefPtr<OpenFile> directory = open_file(context, path, abi::o_rdonly | abi::o_directory);
+    return directory ? list_directory(*directory) : std::vector<ListedEntry> {};
+}
+
+std::vector<std::string> sorted_names(const VfsContext& context, const std::string& path) {
+    std::vector<std::string> names;
+    for (const ListedEntry& entry : list_directory(context, path))
+        if (entry.name != "." && entry.name != "..") names.push_back(entry.name);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+void remove_tree(const VfsContext& context, const std::string& path) {
+    auto stat = vfs_stat(context, nullptr, view(path), false);
+    if (stat.is_error()) return;
+    if (abi::s_isdir(stat->mode)) {
+        for (const std::string& name : sorted_names(context, path)) remove_tree(context, path + "/" + name);
+        EXPECT_OK(vfs_rmdir(context, nullptr, view(path))) << " removing " << path;
+    } else {
+        EXPECT_OK(vfs_unlink(context, nullptr, view(path))) << " removing " << path;
+    }
+}
+
+namespace {
+
+MemorySnapshot take_snapshot() {
+    kmalloc_drain_quarantine();
+    HeapStats heap = heap_stats();
+    mm::FrameStats frames = mm::frame_stats();
+    MemorySnapshot snapshot {};
+    usize heap_frames = heap.large_bytes / hal::page_size;
+    for (usize i = 0; i < HeapStats::cache_count; ++i) {
+        snapshot.objects[i] = heap.caches[i].in_use;
+        heap_frames += heap.caches[i].slabs;
+    }
+    snapshot.large_blocks = heap.large_in_use;
+    snapshot.other_frames = frames.total_frames - frames.free_frames - heap_frames;
+    return snapshot;
+}
+
+// Whether anything is in use now that was not before. (Less is fine: a thread of an earlier
+// test, run in the same process, may be reaped meanwhile.)
+bool grew(const MemorySnapshot& before, const MemorySnapshot& after) {
+    bool more = after.large_blocks > before.large_blocks || after.other_frames > before.other_frames;
+    for (usize i = 0; i < HeapStats::cache_count; ++i) more = more || after.objects[i] > before.objects[i];
+    return more;
+}
+
+bool same(const MemorySnapshot& a, const MemorySnapshot& b) {
+    bool equal = a.large_blocks == b.large_blocks && a.other_frames == b.other_frames;
+    for (usize i = 0; i < HeapStats::cache_count; ++i) equal = equal && a.objects[i] == b.objects[i];
+    return equal;
+}
+
+}  // namespace
+
+MemorySnapshot memory_snapshot() {
+    // Threads of earlier tests (in the same process) may still be waiting to be reaped:
+    // wait until the figures hold still for a while. (Not snapshot_threads(): it reads
+    // other CPUs' scheduler fields without their locks, which TSan reports.)
+    MemorySnapshot snapshot = take_snapshot();
+    for (int tries = 0, stable = 0; tries < 200 && stable < 10; ++tries) {
+        sleep_ns(2'000'000);
+        MemorySnapshot again = take_snapshot();
+        stable = same(again, snapshot) ? stable + 1 : 0;
+        snapshot = again;
+    }
+    return snapshot;
+}
+
+::testing::AssertionResult memory_returns_to(const MemorySnapshot& before) {
+    MemorySnapshot after {};
+    for (int tries = 0; tries < 200; ++tries) {
+        after = take_snapshot();
+        if (!grew(before, after)) return ::testing::AssertionSuccess();
+        sleep_ns(1'000'000);  // exited threads are reaped asynchronously
+    }
+    auto failure = ::testing::AssertionFailure();
+    HeapStats heap = heap_stats();
+    for (usize i = 0; i < HeapStats::cache_count; ++i)
+        if (after.objects[i] > before.objects[i])
+            failure << heap.caches[i].name << ": " << before.objects[i] << " -> " << after.objects[i] << " objects; ";
+    if (after.large_blocks > before.large_blocks)
+        failure << "large blocks: " << before.large_blocks << " -> " << after.large_blocks << "; ";
+    if (after.other_frames > before.other_frames)
+        failure << "frames outside the heap: " << before.other_frames << " -> " << after.other_frames;
+    return failure;
+}
+
+}  // namespace vfs_test

@@ -1,0 +1,99 @@
+// Helpers shared by the VFS/tmpfs tests: a fresh scratch directory per test, outcome names
+// for Results (so that failures print "ENOENT", not a number), shortcuts for files and
+// directory listings, and memory snapshots for leak checks.
+//
+// Everything here runs in the test body (kernel context on CPU 0, where host code is
+// allowed). Threads a test spawns use the kernel API directly.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "kernel/abi/fcntl.h"
+#include "kernel/abi/stat.h"
+#include "kernel/fs/file_descriptor_table.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/frame_allocator.h"
+#include "kernel/mm/kmalloc.h"
+#include "tests/unit/kernel/kernel_fixture.h"
+
+namespace vfs_test {
+
+using namespace kernel;
+
+inline StringView view(const std::string& text) { return {text.data(), text.size()}; }
+
+// "OK" or the errno's name.
+inline std::string outcome(Errno error) { return errno_name(error); }
+template <typename T>
+std::string outcome(const Result<T>& result) {
+    return result.is_error() ? std::string(errno_name(result.error())) : std::string("OK");
+}
+
+#define EXPECT_OK(expression) EXPECT_EQ(::vfs_test::outcome(expression), "OK") << #expression
+#define ASSERT_OK(expression) ASSERT_EQ(::vfs_test::outcome(expression), "OK") << #expression
+#define EXPECT_ERRNO(expression, error) \
+    EXPECT_EQ(::vfs_test::outcome(expression), ::vfs_test::outcome(::kernel::Errno::error)) << #expression
+
+// A fresh directory under /tmp, unique in this process, and a root context whose working
+// directory it is (umask 022). Relative paths in tests start there.
+struct Scratch {
+    VfsContext context;
+    Path directory;
+    std::string path;  // absolute, e.g. "/tmp/paths-3"
+
+    explicit Scratch(const char* label);
+    // The same context with other credentials (and the same cwd and root).
+    VfsContext as(const Credentials& credentials) const;
+    VfsContext as_user(u32 uid, u32 gid) const { return as(Credentials::user(uid, gid)); }
+    std::string absolute(const std::string& relative) const { return path + "/" + relative; }
+};
+
+// Shortcuts that report failures through GoogleTest and return an empty value. make_file
+// and make_directory set exactly `mode` (no umask), as chmod after creation would.
+RefPtr<OpenFile> open_file(const VfsContext& context, const std::string& path, int flags, u32 mode = 0644);
+void make_file(const VfsContext& context, const std::string& path, const std::string& content = "", u32 mode = 0644);
+void make_directory(const VfsContext& context, const std::string& path, u32 mode = 0755);
+std::string file_content(const VfsContext& context, const std::string& path);
+FileStat stat_of(const VfsContext& context, const std::string& path, bool follow = true);
+Path path_of(const VfsContext& context, const std::string& path, unsigned flags = resolve_follow);
+std::string read_link(const VfsContext& context, const std::string& path);
+
+// Reads from the file offset to the end of file.
+std::string read_all(OpenFile& file);
+Result<usize> write_text(OpenFile& file, const std::string& text);
+Result<usize> write_at(OpenFile& file, u64 offset, const std::string& text);
+Result<std::string> read_at(OpenFile& file, u64 offset, usize count);
+Result<std::string> read_some(OpenFile& file, usize count);
+
+struct ListedEntry {
+    std::string name;
+    u64 inode;
+    u8 type;
+    u64 next_cookie;
+    bool operator==(const ListedEntry&) const = default;
+};
+// Every entry of the directory, in iteration order (".", ".." included).
+std::vector<ListedEntry> list_directory(OpenFile& directory);
+std::vector<ListedEntry> list_directory(const VfsContext& context, const std::string& path);
+// The names only, sorted, without "." and "..".
+std::vector<std::string> sorted_names(const VfsContext& context, const std::string& path);
+
+// Removes a tree (files, symlinks, directories), as rm -rf.
+void remove_tree(const VfsContext& context, const std::string& path);
+
+// Memory the kernel holds outside the heap's free lists: heap objects per cache, large
+// blocks and frames used by anything but the heap (tmpfs pages, radix nodes are heap).
+struct MemorySnapshot {
+    usize objects[HeapStats::cache_count];
+    usize large_blocks;
+    usize other_frames;
+};
+MemorySnapshot memory_snapshot();
+// Whether memory came back to `before` (nothing more in use: no object, large block or
+// frame); waits a little for exited threads to be reaped.
+::testing::AssertionResult memory_returns_to(const MemorySnapshot& before);
+
+}  // namespace vfs_test
