@@ -70,7 +70,21 @@ void halt_until_interrupt() {
     if (cpu->pending.load() == 0 && !hosted::machine_stopping()) {
         sigset_t wait_mask = previous;
         sigdelset(&wait_mask, hosted::kick_signal());
+#if defined(NEWT_TSAN)
+        // TSan runs signal handlers late (at the thread's next interceptor) and kicks have
+        // been seen to go missing under load, leaving every CPU asleep. Sleep in bounded
+        // steps and look for the work itself: posters set `pending` before they kick, and
+        // an expired timer is noticed from its deadline without its signal.
+        while (cpu->pending.load() == 0 && !hosted::machine_stopping()) {
+            timespec step {0, 200'000};
+            pthread_sigmask(SIG_SETMASK, &wait_mask, nullptr);
+            nanosleep(&step, nullptr);
+            pthread_sigmask(SIG_BLOCK, &kick, nullptr);
+            hosted::note_timer_expiry(*cpu);
+        }
+#else
         sigsuspend(&wait_mask);  // the handler records what arrived (interrupts are off)
+#endif
     }
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     if (hosted::machine_stopping()) hosted::stop_this_cpu();
