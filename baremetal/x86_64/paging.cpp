@@ -136,14 +136,16 @@ void init_kernel_page_tables(hal::BootInfo& info) {
     root = new_table();
     map_physical_memory(memory_end, gib_pages);
     map_kernel_image();
-    asm volatile("mov %%cr4, %%rax; or %0, %%rax; mov %%rax, %%cr4" ::"i"(cr4_pge) : "rax");
-    asm volatile("mov %0, %%cr3" ::"r"(root) : "memory");
+    load_kernel_page_tables();
     klog_info("paging: kernel tables at %#llx; direct map of %llu GiB in %s pages; NX %s",
               static_cast<unsigned long long>(root), static_cast<unsigned long long>(memory_end / one_gib),
               gib_pages ? "1 GiB" : "2 MiB", nx ? "on" : "unavailable");
 }
 
-std::uint64_t kernel_page_table_root() { return root; }
+void load_kernel_page_tables() {
+    asm volatile("mov %%cr4, %%rax; or %0, %%rax; mov %%rax, %%cr4" ::"i"(cr4_pge) : "rax");
+    asm volatile("mov %0, %%cr3" ::"r"(root) : "memory");
+}
 
 bool no_execute_enabled() { return nx != 0; }
 

@@ -14,8 +14,9 @@ namespace x86 {
 // boot CPU to them, and lets the direct map reach all RAM. Call before the frame allocator.
 void init_kernel_page_tables(hal::BootInfo& info);
 
-// The kernel's CR3 value, for the application processors.
-std::uint64_t kernel_page_table_root();
+// Switches the calling CPU to the kernel's tables (with global pages on): the boot CPU once
+// they are built, each application processor when it leaves the trampoline.
+void load_kernel_page_tables();
 
 // Whether the CPU honours the no-execute bit (EFER.NXE was set by boot.S).
 bool no_execute_enabled();

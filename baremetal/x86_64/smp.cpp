@@ -52,8 +52,7 @@ extern "C" [[noreturn]] void ap_entry(unsigned cpu) {
     if (cpu >= cpu_total)
         for (;;) asm volatile("cli; hlt");
     // The trampoline ran on boot.S's tables, which map low memory 1:1; now the kernel's.
-    asm volatile("mov %%cr4, %%rax; or $0x80, %%rax; mov %%rax, %%cr4" ::: "rax");  // global pages
-    asm volatile("mov %0, %%cr3" ::"r"(kernel_page_table_root()) : "memory");
+    load_kernel_page_tables();
     load_gdt(cpu);
     load_idt();
     set_gs_base(per_cpu[cpu]);

@@ -26,7 +26,7 @@ Result<void> check_may_create(const VfsContext& context, const Path& parent) {
 // The existing child of a resolved parent, or ENOENT.
 Result<Path> existing_child(const ParentAndName& where) { return lookup_child(where.parent, where.last()); }
 
-bool exists(const ParentAndName& where) { return lookup_child(where.parent, where.last()).has_value(); }
+bool exists(const ParentAndName& where) { return existing_child(where).has_value(); }
 
 // Common to mkdir/mknod/symlink: the last component names something new.
 Result<void> check_new_name(const VfsContext& context, const ParentAndName& where) {
