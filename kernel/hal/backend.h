@@ -23,11 +23,19 @@ concept BackendTraits = requires {
     { T::kernel_stack_size } -> std::convertible_to<std::size_t>;
     // Name printed in the boot log ("hosted", "x86_64").
     { T::name } -> std::convertible_to<const char*>;
+    // User address range [user_space_start, user_space_end) and the size of a user thread's
+    // FPU state (mmu.h, usermode.h).
+    { T::user_space_start } -> std::convertible_to<unsigned long>;
+    { T::user_space_end } -> std::convertible_to<unsigned long>;
+    { T::fpu_state_size } -> std::convertible_to<std::size_t>;
 };
 
 static_assert(BackendTraits<backend::Traits>, "backend does not fit hal::BackendTraits");
 static_assert(backend::Traits::max_cpus >= 1 && backend::Traits::max_cpus <= 256);
 static_assert(backend::Traits::kernel_stack_size % 4096 == 0);
+static_assert(backend::Traits::user_space_start % 4096 == 0 && backend::Traits::user_space_end % 4096 == 0);
+static_assert(backend::Traits::user_space_end <= 0x800000000000ul, "user space must stay in the lower half");
+static_assert(backend::Traits::fpu_state_size >= 576 && backend::Traits::fpu_state_size % 64 == 0);
 
 // A saved kernel execution context. Backend-defined, default-constructible, never copied
 // once in use (it may hold sanitizer fiber handles).

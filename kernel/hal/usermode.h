@@ -1,23 +1,45 @@
-// User mode: DECLARED ONLY, implemented with processes in step 4.
+// User mode: how a kernel thread runs user code. The portable kernel runs one loop for every
+// user thread:
+//   for (;;) { Trap trap = enter_user(space, context); handle(trap); deliver_signals(); }
+// Bare metal: ring 3 through sysret/iretq, back through syscall, exceptions and interrupts.
+// Hosted: a stub host process per address space whose syscalls and faults are trapped
+// (seccomp, signals) and reported through a shared page (docs/hal.md).
 //
-// The portable kernel runs one loop for every user thread:
-//   for (;;) { Trap trap = enter_user(context); handle(trap); deliver_signals(); }
-// Bare metal: syscall/sysret, exceptions through the IDT, iretq. Hosted: a stub host process
-// per address space whose syscalls and faults are trapped (seccomp, signals) and reported
-// through a shared page.
+// Both backends run x86-64 Linux programs, so the register file is one concrete layout.
 #pragma once
 
 #include "../lib/types.h"
+#include "backend.h"
+#include "mmu.h"
 
 namespace hal {
 
-// A user thread's registers: GPRs, rip, rflags, fs/gs base, FPU/SSE state. Backend-defined.
-struct UserContext;
+// The FPU/SSE/AVX state in the XSAVE standard format: the 512-byte FXSAVE legacy region
+// (FCW at byte 0, MXCSR at byte 24, XMM0 at byte 160), the 64-byte XSAVE header (XSTATE_BV
+// at byte 512), then the extended components at their CPUID leaf 0xD offsets. A header
+// with XSTATE_BV = 0 is the initial state of every component above SSE.
+inline constexpr kernel::usize fpu_state_size = backend::Traits::fpu_state_size;
+
+// A user thread's registers. The kernel reads the syscall number and arguments from it and
+// writes results and new register values (exec, signal delivery) into it; enter_user()
+// resumes exactly this state (rcx and r11 included: a backend that returns with sysret
+// must fall back to iretq when they do not match what sysret would restore).
+struct alignas(64) UserContext {
+    kernel::u64 rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+    kernel::u64 r8, r9, r10, r11, r12, r13, r14, r15;
+    kernel::u64 rip, rflags;
+    kernel::u64 fs_base, gs_base;
+    alignas(64) kernel::u8 fpu[fpu_state_size];
+};
+
+// Sets the registers a fresh execve leaves (everything zero but rflags = 0x202 (IF), FCW
+// 0x37f, MXCSR 0x1f80, all other FPU components in their initial state).
+void reset_user_context(UserContext& context);
 
 enum class TrapKind : kernel::u32 {
-    syscall,     // number and arguments are in the UserContext registers (Linux ABI)
-    page_fault,  // `address` and `access` say where and how
-    exception,   // `vector`: divide error, invalid opcode, general protection, ...
+    syscall,     // rax = number, rdi rsi rdx r10 r8 r9 = arguments; rip is past the syscall
+    page_fault,  // `address`, `access`, `present` say where and how; rip at the instruction
+    exception,   // `vector` (and `error_code`): divide error, invalid opcode, #GP, int3, ...
     interrupt,   // a device interrupt or the timer (preemption) stopped the thread
 };
 
@@ -25,13 +47,18 @@ enum Access : kernel::u32 { access_read = 1, access_write = 2, access_execute = 
 
 struct Trap {
     TrapKind kind;
-    kernel::uptr address;  // page_fault: faulting address
-    kernel::u32 access;    // page_fault: Access bits
-    kernel::u32 vector;    // exception: CPU exception number
+    kernel::uptr address = 0;    // page_fault: faulting address
+    kernel::u32 access = 0;      // page_fault: Access bits (exactly one)
+    bool present = false;        // page_fault: a mapping was there (a protection violation)
+    kernel::u32 vector = 0;      // exception: CPU exception number (6 #UD, 13 #GP, 3 #BP, ...)
+    kernel::u64 error_code = 0;  // exception: the CPU's error code where it has one
 };
 
-// Runs the current thread in user mode with `context` until it traps; returns why, with
-// `context` updated to the user state at the trap.
-Trap enter_user(UserContext& context);
+// Runs user code in `space` with `context` on the current CPU until it traps; returns why,
+// with `context` updated to the user state at the trap. Called from a kernel thread with
+// interrupts enabled; returns with interrupts enabled. An interrupt that arrives while user
+// code runs is handled by the backend as for kernel code (the handler runs, then this
+// returns TrapKind::interrupt so the kernel can reschedule).
+Trap enter_user(AddressSpace& space, UserContext& context);
 
 }  // namespace hal

@@ -18,6 +18,12 @@ struct Traits {
     static constexpr std::size_t kernel_stack_size = 64 * 1024;
 #endif
     static constexpr const char* name = "hosted";
+    // User addresses: Linux's default mmap_min_addr up to the range reserved for the stub
+    // that runs user code (docs/hal.md).
+    static constexpr unsigned long user_space_start = 0x10000;
+    static constexpr unsigned long user_space_end = 0x7f0000000000;
+    // Room for the host CPU's XSAVE area as signal frames carry it (AVX-512: about 2.7 KiB).
+    static constexpr std::size_t fpu_state_size = 4096;
 };
 
 }  // namespace backend
