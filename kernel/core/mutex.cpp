@@ -7,8 +7,12 @@ namespace kernel {
 
 void Mutex::lock() {
     Thread* self = current_thread();
-    queue_.wait_until([&] {
-        if (owner_ == self) panic("Mutex: recursive lock by %s", self->name());
+    queue_.wait_until([&, first = true]() mutable {
+        if (owner_ == self) {
+            if (first) panic("Mutex: recursive lock by %s", self->name());
+            return true;  // unlock() handed it to us
+        }
+        first = false;
         if (owner_) return false;
         owner_ = self;
         return true;
@@ -26,11 +30,12 @@ bool Mutex::try_lock() {
 
 void Mutex::unlock() {
     Thread* self = current_thread();
-    queue_.locked([&] {
+    queue_.wake_one_handing([&](Thread* next) {
         if (owner_ != self) panic("Mutex: unlock by %s, which does not hold it", self->name());
-        owner_ = nullptr;
+        // Hand-off: the longest waiter owns the mutex before it even runs, so a thread that
+        // keeps relocking cannot starve it (FIFO, like Linux's handoff after a long wait).
+        owner_ = next;
     });
-    queue_.wake_one();
 }
 
 bool Mutex::is_locked_by_current_thread() const {

@@ -1,5 +1,6 @@
 // Mutex: a sleeping lock for thread context (never in interrupt handlers). Waiters block on
-// a WaitQueue instead of spinning. Not recursive.
+// a WaitQueue instead of spinning. Not recursive. Fair: unlock() hands the mutex to the
+// longest waiter (FIFO), so no waiter starves however often others relock it.
 #pragma once
 
 #include <utility>
@@ -16,6 +17,7 @@ public:
     bool try_lock();
     void unlock();
     bool is_locked_by_current_thread() const;
+    bool has_waiters() { return queue_.has_waiters(); }
 
 private:
     WaitQueue queue_;

@@ -16,6 +16,8 @@ void WaitQueue::block_locked() {
     if (waiter.node.is_linked()) waiters_.remove(waiter);
 }
 
+void WaitQueue::wake_locked(Thread& thread) { wake_thread(thread); }
+
 bool WaitQueue::wake_one() {
     SpinlockGuard guard(lock_);
     Waiter* waiter = waiters_.take_first();

@@ -30,6 +30,16 @@ public:
 
     // Wakes the longest waiter; returns whether there was one.
     bool wake_one();
+    // Takes the longest waiter off the queue, runs hand_over(thread or nullptr) with the
+    // queue's lock held, then wakes it: lets a lock pass ownership to the thread it wakes
+    // (Mutex), so a newcomer cannot take it first.
+    template <typename Callback>
+    void wake_one_handing(Callback hand_over) {
+        SpinlockGuard guard(lock_);
+        Waiter* waiter = waiters_.take_first();
+        hand_over(waiter ? waiter->thread : nullptr);
+        if (waiter) wake_locked(*waiter->thread);
+    }
     // Wakes every waiter; returns how many.
     usize wake_all();
     bool has_waiters();
@@ -51,6 +61,7 @@ private:
     // With lock_ held and interrupts disabled: queues the current thread, releases the lock,
     // switches away until woken, and takes the lock again.
     void block_locked();
+    static void wake_locked(Thread& thread);
 
     // Lock order: a WaitQueue lock is taken before thread state locks and run queue locks.
     Spinlock lock_;

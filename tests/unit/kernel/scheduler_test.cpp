@@ -134,6 +134,35 @@ TEST(Scheduler, MutexSerializesContendingThreads) {
     });
 }
 
+struct HandOff {
+    Mutex mutex;
+    std::atomic<bool> waiter_done {false};
+};
+
+void wait_for_mutex(void* argument) {
+    auto* state = static_cast<HandOff*>(argument);
+    state->mutex.lock();
+    state->waiter_done = true;
+    state->mutex.unlock();
+}
+
+// unlock() gives the mutex to the thread already waiting: the unlocking thread cannot take
+// it straight back (no barging), so a waiter never starves behind a relocking owner.
+TEST(Scheduler, MutexUnlockHandsOffToTheWaiter) {
+    run_in_kernel([] {
+        HandOff state;
+        state.mutex.lock();
+        auto waiter = spawn(wait_for_mutex, &state, {.name = "waiter"});
+        while (!state.mutex.has_waiters()) yield();
+        state.mutex.unlock();
+        EXPECT_FALSE(state.mutex.try_lock());  // the waiter owns it, though it may not have run
+        state.mutex.lock();
+        EXPECT_TRUE(state.waiter_done.load());
+        state.mutex.unlock();
+        waiter->join();
+    });
+}
+
 struct BoundedBuffer {
     static constexpr int items = 50'000;
     static constexpr int capacity = 8;
