@@ -4,10 +4,12 @@
 // gives the errno Linux gives for a file of the wrong type.
 //
 // Locking: the metadata spinlock is a leaf lock. File systems protect their content with
-// their own locks (tmpfs: a mutex per inode); the VFS takes no inode lock of its own.
+// their own locks (tmpfs: a mutex per inode). The VFS holds a directory's directory_lock()
+// across a lookup, its checks and the change of an entry (order: kernel/fs/vfs.h).
 #pragma once
 
 #include "../abi/stat.h"
+#include "../core/mutex.h"
 #include "../lib/function_ref.h"
 #include "../lib/ref_ptr.h"
 #include "../lib/result.h"
@@ -43,6 +45,9 @@ public:
     bool is_regular() const { return type() == abi::s_ifreg; }
     bool is_symlink() const { return type() == abi::s_iflnk; }
     u64 rdevice() const { return rdevice_; }
+
+    // Held by the VFS while it changes this directory's entries (kernel/fs/vfs.h).
+    Mutex& directory_lock() { return directory_lock_; }
 
     // Metadata.
     FileStat stat() const;
@@ -106,6 +111,7 @@ private:
     const u64 number_;
     const u64 rdevice_;
 
+    Mutex directory_lock_;
     mutable Spinlock metadata_lock_;
     u32 mode_;
     u32 uid_, gid_;

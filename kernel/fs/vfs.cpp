@@ -11,6 +11,36 @@ namespace {
 
 Mutex rename_lock;  // one rename at a time: the subtree check must not race another rename
 
+// Rename's directory locks: its two parents, locked ancestor first (else by address), once
+// if the same; or the one directory it replaces.
+class DirectoryLocks {
+public:
+    // One lock, or none (nullptr).
+    explicit DirectoryLocks(Mutex* only) : first_(only), second_(nullptr) {
+        if (first_) first_->lock();
+    }
+    DirectoryLocks(const Path& a, const Path& b) {
+        first_ = &a.inode().directory_lock();
+        second_ = &b.inode().directory_lock();
+        if (first_ == second_) second_ = nullptr;
+        else if (a.dentry->is_descendant_of(*b.dentry) ||
+                 (!b.dentry->is_descendant_of(*a.dentry) && first_ > second_))
+            std::swap(first_, second_);
+        first_->lock();
+        if (second_) second_->lock();
+    }
+    ~DirectoryLocks() {
+        if (second_) second_->unlock();
+        if (first_) first_->unlock();
+    }
+    DirectoryLocks(const DirectoryLocks&) = delete;
+    DirectoryLocks& operator=(const DirectoryLocks&) = delete;
+
+private:
+    Mutex* first_;
+    Mutex* second_;
+};
+
 // New files: the caller's fsuid; the group of a set-group-ID directory, else the fsgid.
 void new_owner(const VfsContext& context, const Inode& directory, u32& uid, u32& gid) {
     uid = context.credentials.fsuid;
@@ -67,6 +97,7 @@ Result<Path> open_or_create(const VfsContext& context, const Path* base, StringV
     for (unsigned links = 0;; ++links) {
         if (where.name_length == 0 || where.is_dot() || where.is_dot_dot() || where.trailing_slash)
             return Errno::eisdir;
+        MutexGuard lock(where.parent.inode().directory_lock());
         auto child = existing_child(where);
         if (child.has_value()) {
             if (flags & abi::o_excl) return Errno::eexist;
@@ -88,8 +119,9 @@ Result<Path> open_or_create(const VfsContext& context, const Path* base, StringV
         u64 generation;
         where.parent.dentry->find_child(where.last(), &generation);
         RefPtr<Inode> inode = TRY(create_node(context, where, create_mode, 0));
-        // If the new name was already unlinked or renamed by someone else, the open still
-        // gets the file it created (through an uncached dentry), as if that came after.
+        // The directory lock keeps the new name in place until it is cached; `stale` can only
+        // report another name of the directory going away meanwhile, and then the open still
+        // gets the file it created (through an uncached dentry).
         bool stale;
         RefPtr<Dentry> dentry = TRY(where.parent.dentry->add_child(where.last(), inode, generation, stale));
         created = true;
@@ -142,6 +174,7 @@ Result<FileStat> vfs_stat(const VfsContext& context, const Path* base, StringVie
 
 Result<void> vfs_mkdir(const VfsContext& context, const Path* base, StringView path, u32 mode) {
     ParentAndName where = TRY(resolve_parent(context, base, path));
+    MutexGuard lock(where.parent.inode().directory_lock());
     TRY(check_new_name(context, where));
     u32 directory_mode = abi::s_ifdir | (mode & 01777 & ~context.umask);
     if (where.parent.inode().mode() & abi::s_isgid) directory_mode |= abi::s_isgid;
@@ -162,6 +195,7 @@ Result<void> vfs_mknod(const VfsContext& context, const Path* base, StringView p
     default: return Errno::einval;
     }
     ParentAndName where = TRY(resolve_parent(context, base, path));
+    MutexGuard lock(where.parent.inode().directory_lock());
     if (where.trailing_slash && where.name_length) return exists(where) ? Errno::eexist : Errno::enoent;
     TRY(check_new_name(context, where));
     // Devices need CAP_MKNOD, checked last (Linux's vfs_mknod, after may_create).
@@ -173,6 +207,7 @@ Result<void> vfs_mknod(const VfsContext& context, const Path* base, StringView p
 Result<void> vfs_unlink(const VfsContext& context, const Path* base, StringView path) {
     ParentAndName where = TRY(resolve_parent(context, base, path));
     if (where.name_length == 0 || where.is_dot() || where.is_dot_dot()) return Errno::eisdir;
+    MutexGuard lock(where.parent.inode().directory_lock());
     Path victim = TRY(existing_child(where));
     // "name/" is refused before any permission check (do_unlinkat's "slashes" case);
     // otherwise Linux's may_delete checks permission and stickiness before the type.
@@ -192,6 +227,7 @@ Result<void> vfs_rmdir(const VfsContext& context, const Path* base, StringView p
     if (where.name_length == 0) return Errno::ebusy;
     if (where.is_dot()) return Errno::einval;
     if (where.is_dot_dot()) return Errno::enotempty;
+    MutexGuard lock(where.parent.inode().directory_lock());
     // Look up without crossing mounts: a mount point is busy, not its mounted root.
     RefPtr<Dentry> cached = where.parent.dentry->find_child(where.last());
     Path victim = TRY(existing_child(where));
@@ -199,6 +235,9 @@ Result<void> vfs_rmdir(const VfsContext& context, const Path* base, StringView p
     if (!victim.inode().is_directory()) return Errno::enotdir;
     if (victim.mount != where.parent.mount || (cached && cached->is_mount_point())) return Errno::ebusy;
     if (victim == context.root) return Errno::ebusy;
+    // The victim's own lock keeps a creation in it from slipping in between the emptiness
+    // check and the detach (creations check is_detached() under this lock).
+    MutexGuard victim_lock(victim.inode().directory_lock());
     TRY(where.parent.inode().remove_directory(where.last()));
     where.parent.dentry->detach_child(where.last());
     where.parent.inode().touch_modify();
@@ -209,6 +248,7 @@ Result<void> vfs_symlink(const VfsContext& context, StringView target, const Pat
     if (target.is_empty()) return Errno::enoent;
     if (target.length() >= abi::path_max) return Errno::enametoolong;
     ParentAndName where = TRY(resolve_parent(context, base, path));
+    MutexGuard lock(where.parent.inode().directory_lock());
     if (where.trailing_slash && where.name_length) return exists(where) ? Errno::eexist : Errno::enoent;
     TRY(check_new_name(context, where));
     u32 uid, gid;
@@ -233,6 +273,7 @@ Result<void> vfs_link(const VfsContext& context, const Path* old_base, StringVie
     // Linux's order: the new name (filename_create), the mount, then vfs_link's checks
     // (may_create, directories, unlinked files).
     if (where.name_length == 0 || where.is_dot() || where.is_dot_dot()) return Errno::eexist;
+    MutexGuard lock(where.parent.inode().directory_lock());
     if (where.trailing_slash) return exists(where) ? Errno::eexist : Errno::enoent;
     auto existing = existing_child(where);
     if (existing.has_value()) return Errno::eexist;
@@ -258,6 +299,7 @@ Result<void> vfs_rename(const VfsContext& context, const Path* old_base, StringV
     if (from.name_length == 0 || from.is_dot() || from.is_dot_dot()) return Errno::ebusy;
     if (to.name_length == 0 || to.is_dot() || to.is_dot_dot())
         return (flags & abi::rename_noreplace) ? Errno::eexist : Errno::ebusy;
+    DirectoryLocks parents(from.parent, to.parent);
     Path source = TRY(existing_child(from));
     auto replaced = existing_child(to);
     if (replaced.is_error() && replaced.error() != Errno::enoent) return replaced.error();
@@ -285,6 +327,8 @@ Result<void> vfs_rename(const VfsContext& context, const Path* old_base, StringV
     // Mount points (and the mounted roots the lookups crossed into) stay where they are.
     if (source.mount != from.parent.mount || source.dentry->is_mount_point()) return Errno::ebusy;
     if (replaces && (replaced->mount != to.parent.mount || replaced->dentry->is_mount_point())) return Errno::ebusy;
+    // A directory being replaced must stay empty until it is gone (as rmdir's victim).
+    DirectoryLocks replaced_lock(replaces && replaced->inode().is_directory() ? &replaced->inode().directory_lock() : nullptr);
 
     TRY(from.parent.inode().rename(from.last(), to.parent.inode(), to.last()));
     TRY(source.dentry->move_to(*to.parent.dentry, to.last()));

@@ -2,8 +2,15 @@
 // relative to a VfsContext. `base` is the directory a relative path starts from (the *at()
 // syscalls' dirfd; nullptr: the working directory).
 //
-// Lock order: rename_lock (a mutex, renames only) -> a file system's inode mutexes ->
-// the dentry tree lock / mount table lock / an inode's metadata lock (spinlocks, leaves).
+// Every change to a directory's entries holds that directory's lock (Inode::directory_lock)
+// from the lookup of the name through the permission checks to the change, so what was
+// checked is what changes (Linux's i_rwsem held by lock_rename / filename_create).
+//
+// Lock order: rename_lock (a mutex, renames only) -> directory locks: a parent before its
+// child (rmdir: parent, victim); rename's two parents ancestor first, else by address, then
+// a directory it replaces -> a file system's inode mutexes -> the dentry tree lock / mount
+// table lock / an inode's metadata lock (spinlocks, leaves). Path walks take no directory
+// lock (dentry generations catch what changed under them).
 #pragma once
 
 #include "open_file.h"

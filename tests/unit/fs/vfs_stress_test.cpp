@@ -210,4 +210,147 @@ TEST(VfsStress, ConcurrentNamespaceChangesInOneDirectoryStayConsistent) {
     });
 }
 
+// rmdir against a creation inside the directory: a file created in "d/sub" keeps the
+// directory from being removed, so its creator can always unlink it again. Without the
+// directory locks a creation could slip in between rmdir's emptiness check and the removal
+// and land in a directory that no longer exists (its unlink then fails with ENOENT).
+struct RmdirRace {
+    static constexpr int rounds = 3000;
+    const VfsContext* context;
+    std::atomic<bool> done {false};
+    int creations = 0;
+    int lost_files = 0;      // created, then gone before their creator removed them
+    int unexpected = 0;
+};
+
+void remove_and_recreate_directory(void* argument) {
+    auto* race = static_cast<RmdirRace*>(argument);
+    for (int i = 0; !race->done.load(); ++i) {
+        auto made = vfs_mkdir(*race->context, nullptr, StringView("d/sub", 5), 0755);
+        auto removed = vfs_rmdir(*race->context, nullptr, StringView("d/sub", 5));
+        if ((made.is_error() && made.error() != Errno::eexist) ||
+            (removed.is_error() && removed.error() != Errno::enotempty && removed.error() != Errno::enoent))
+            ++race->unexpected;
+        if (i % 32 == 0) yield();
+    }
+}
+
+void create_inside_directory(void* argument) {
+    auto* race = static_cast<RmdirRace*>(argument);
+    StringView file("d/sub/f", 7);
+    for (int i = 0; i < RmdirRace::rounds; ++i) {
+        auto made = vfs_mkdir(*race->context, nullptr, StringView("d/sub", 5), 0755);
+        if (made.is_error() && made.error() != Errno::eexist) ++race->unexpected;
+        auto created = vfs_open(*race->context, nullptr, file, abi::o_creat | abi::o_excl | abi::o_wronly, 0644);
+        if (created.is_error()) {
+            if (created.error() != Errno::enoent) ++race->unexpected;  // no "d/sub" right now
+        } else {
+            ++race->creations;
+            if (vfs_unlink(*race->context, nullptr, file).is_error()) ++race->lost_files;
+        }
+        if (i % 32 == 0) yield();
+    }
+    race->done = true;
+}
+
+TEST(VfsStress, RmdirNeverRemovesADirectoryACreationIsFilling) {
+    run_in_kernel([] {
+        Scratch scratch("rmdir-race");
+        make_directory(scratch.context, "d");
+        RmdirRace race;
+        race.context = &scratch.context;
+        auto remover = spawn_thread(remove_and_recreate_directory, &race, {.name = "rmdir", .pinned_cpu = 0});
+        auto creator = spawn_thread(create_inside_directory, &race, {.name = "create", .pinned_cpu = 1});
+        ASSERT_OK(remover);
+        ASSERT_OK(creator);
+        creator.value()->join();
+        remover.value()->join();
+        std::printf("rmdir race: %d files created inside a directory being removed\n", race.creations);
+        EXPECT_GT(race.creations, 0);
+        EXPECT_EQ(race.lost_files, 0);
+        EXPECT_EQ(race.unexpected, 0);
+    });
+}
+
+// A sticky directory (as /tmp): user 1000 may remove its own files but never root's. Root
+// keeps putting a file of the user's at "x" and then replacing it with one of its own,
+// while the user unlinks "x" whenever it can. An unlink checked against the user's file must
+// not remove the root file that replaced it in between: root moves each of its files back
+// from "x" afterwards, which fails if the user removed it.
+struct StickyRace {
+    static constexpr int rounds = 1500;
+    const VfsContext* root;
+    const VfsContext* user;
+    std::atomic<bool> done {false};
+    int removed_by_user = 0;
+    int root_files_lost = 0;
+    int unexpected = 0;
+};
+
+StringView numbered(char* buffer, const char* prefix, int number) {
+    usize length = 0;
+    for (const char* p = prefix; *p; ++p) buffer[length++] = *p;
+    char digits[12];
+    usize count = 0;
+    do digits[count++] = char('0' + number % 10);
+    while ((number /= 10) != 0);
+    while (count) buffer[length++] = digits[--count];
+    return {buffer, length};
+}
+
+void user_unlinks(void* argument) {
+    auto* race = static_cast<StickyRace*>(argument);
+    while (!race->done.load()) {
+        auto result = vfs_unlink(*race->user, nullptr, StringView("d/x", 3));
+        if (result.has_value()) ++race->removed_by_user;
+        else if (result.error() != Errno::enoent && result.error() != Errno::eperm) ++race->unexpected;
+    }
+}
+
+void root_replaces(void* argument) {
+    auto* race = static_cast<StickyRace*>(argument);
+    const StringView x("d/x", 3);
+    char name[32];
+    for (int i = 0; i < StickyRace::rounds; ++i) {
+        // A file of the user's at "x" (root creates it with the user's credentials).
+        StringView user_file = numbered(name, "d/u", i);
+        if (vfs_open(*race->user, nullptr, user_file, abi::o_creat | abi::o_excl | abi::o_wronly, 0644).is_error() ||
+            vfs_rename(*race->root, nullptr, user_file, nullptr, x, 0).is_error())
+            ++race->unexpected;
+        // Root's file replaces it (or takes the free name), then goes back to its own name.
+        StringView root_file = numbered(name, "d/r", i);
+        if (vfs_open(*race->root, nullptr, root_file, abi::o_creat | abi::o_excl | abi::o_wronly, 0644).is_error() ||
+            vfs_rename(*race->root, nullptr, root_file, nullptr, x, 0).is_error())
+            ++race->unexpected;
+        auto back = vfs_rename(*race->root, nullptr, x, nullptr, root_file, 0);
+        if (back.is_error()) {
+            if (back.error() == Errno::enoent) ++race->root_files_lost;
+            else ++race->unexpected;
+        }
+        if (i % 16 == 0) yield();
+    }
+    race->done = true;
+}
+
+TEST(VfsStress, StickyUnlinkNeverRemovesAFileThatReplacedTheOneChecked) {
+    run_in_kernel([] {
+        Scratch scratch("sticky-race");
+        make_directory(scratch.context, "d", 01777);
+        VfsContext user = scratch.as_user(1000, 1000);
+        StickyRace race;
+        race.root = &scratch.context;
+        race.user = &user;
+        auto unlinker = spawn_thread(user_unlinks, &race, {.name = "user", .pinned_cpu = 0});
+        auto replacer = spawn_thread(root_replaces, &race, {.name = "root", .pinned_cpu = 1});
+        ASSERT_OK(unlinker);
+        ASSERT_OK(replacer);
+        replacer.value()->join();
+        unlinker.value()->join();
+        std::printf("sticky race: the user removed %d of its files\n", race.removed_by_user);
+        EXPECT_GT(race.removed_by_user, 0);
+        EXPECT_EQ(race.unexpected, 0);
+        EXPECT_EQ(race.root_files_lost, 0);
+    });
+}
+
 }  // namespace
