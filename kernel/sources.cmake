@@ -12,6 +12,7 @@ set(NEWT_KERNEL_SOURCES
   mm/buddy.cpp
   mm/frame_allocator.cpp
   mm/kmalloc.cpp
+  mm/page.cpp
   core/boot.cpp
   core/command_line.cpp
   core/crash.cpp

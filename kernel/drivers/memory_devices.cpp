@@ -35,6 +35,11 @@ public:
     Result<usize> write_at(u64, const IoBuffer& buffer, usize count) override { return write(buffer, count); }
     Result<u64> seek(i64, int whence) override { return seek_without_position(whence); }
     u32 poll_events() override { return poll_in | poll_out; }
+    // Mapping /dev/zero gives anonymous memory (Linux's mmap_zero); the others have no mmap.
+    Result<MappingSource> mmap_source() override {
+        if (device_ != MemoryDevice::zero) return Errno::enodev;
+        return MappingSource {MappingSource::Kind::anonymous, nullptr};
+    }
 
 private:
     const MemoryDevice device_;

@@ -144,4 +144,6 @@ Result<RefPtr<OpenFile>> Inode::open(const Path& path, int flags) {
     return make_ref<OpenFile>(path, RefPtr<Inode>(this), flags);
 }
 
+Result<PhysAddr> Inode::page_for_mapping(u64) { return Errno::enodev; }
+
 }  // namespace kernel

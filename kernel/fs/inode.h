@@ -96,6 +96,14 @@ public:
     virtual Result<void> truncate(u64 size);
     virtual Result<void> sync() { return ok(); }
 
+    // Mapping (the mmap hook's file-system half): the frame holding page `index` of the
+    // file, with a reference for the caller (mm::put_page when unmapped); a hole gets a
+    // zeroed page first. EFAULT past the end of the file (the mapping's SIGBUS), ENOMEM or
+    // ENOSPC when no page can be had, ENODEV for files whose pages cannot be mapped (the
+    // default). Writes through a shared mapping go straight to the page the file reads.
+    virtual Result<PhysAddr> page_for_mapping(u64 index);
+    virtual bool can_map_pages() const { return false; }
+
     // Makes the open file for `path` (which names this inode). The default is a plain
     // OpenFile on the inode; devices and FIFOs return their own kinds.
     virtual Result<RefPtr<OpenFile>> open(const Path& path, int flags);

@@ -145,4 +145,10 @@ Result<void> OpenFile::sync() {
 
 FileStat OpenFile::stat() const { return inode_->stat(); }
 
+Result<MappingSource> OpenFile::mmap_source() {
+    if (is_path_only()) return Errno::ebadf;
+    if (!inode_ || !inode_->can_map_pages()) return Errno::enodev;
+    return MappingSource {MappingSource::Kind::pages, inode_};
+}
+
 }  // namespace kernel

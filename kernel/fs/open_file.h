@@ -23,6 +23,16 @@ enum PollEvents : u32 {
     poll_wrnorm = 0x100,  // reported beside poll_out by pipes
 };
 
+// What backs a mapping of an open file (the mmap hook's answer).
+struct MappingSource {
+    enum class Kind : u8 {
+        pages,      // the inode's own pages (Inode::page_for_mapping): files, shared memory
+        anonymous,  // fresh zero-filled memory, as if MAP_ANONYMOUS (/dev/zero)
+    };
+    Kind kind;
+    RefPtr<Inode> inode;  // for `pages`
+};
+
 class OpenFile : public RefCounted<OpenFile> {
 public:
     // `flags`: the open(2) flags (access mode and status flags; creation flags are dropped).
@@ -59,6 +69,10 @@ public:
     virtual Result<void> truncate(u64 size);
     virtual Result<void> sync();
     virtual FileStat stat() const;
+    // The mmap hook: what a mapping of this file is made of. ENODEV for files that cannot be
+    // mapped (pipes, most devices, directories), EBADF for O_PATH. The caller checks the
+    // access mode against the protection (EACCES) as mmap(2) does.
+    virtual Result<MappingSource> mmap_source();
 
     u64 offset() const;
 

@@ -20,6 +20,7 @@ struct FrameInfo {
     u32 slab_in_use = 0;          // kmalloc: objects allocated in this slab
     void* slab_free_list = nullptr;  // kmalloc: first free object of this slab
     IntrusiveListNode slab_node;     // kmalloc: in its cache's partial list
+    u32 references = 0;              // pages (mm/page.h): owners of this frame; atomic_ref
 };
 
 class BuddyAllocator {

@@ -2,7 +2,7 @@
 
 #include "../../hal/physmem.h"
 #include "../../lib/string.h"
-#include "../../mm/frame_allocator.h"
+#include "../../mm/page.h"
 #include "../../mm/kmalloc.h"
 
 namespace kernel {
@@ -28,7 +28,7 @@ bool prune(void** node, unsigned level, u64 base, u64 first, usize& freed) {
             continue;
         }
         if (level == 0) {
-            mm::free_frames(hal::virt_to_phys(node[i]));
+            mm::put_page(hal::virt_to_phys(node[i]));  // a mapping may still hold the frame
             node[i] = nullptr;
             ++freed;
         } else {
@@ -67,9 +67,8 @@ Result<u8*> PageStore::find_or_create(u64 index) {
     }
     void*& page = node[slot(index, 0)];
     if (!page) {
-        PhysAddr frame = TRY(mm::allocate_frames(0));
+        PhysAddr frame = TRY(mm::allocate_page());
         page = hal::phys_to_virt(frame);
-        kstd::memset(page, 0, hal::page_size);
         ++pages_;
     }
     return static_cast<u8*>(page);

@@ -1,5 +1,7 @@
 // PageStore: the pages of a tmpfs file, indexed by page number in a four-level radix tree
 // of 512-way nodes (files up to 2^48 bytes). Missing pages are holes and read as zeros.
+// The pages are reference-counted (mm/page.h): the store holds one reference to each, and
+// mappings of the file hold their own, so a page truncated away lives until it is unmapped.
 #pragma once
 
 #include "../../lib/result.h"

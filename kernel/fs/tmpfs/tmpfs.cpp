@@ -1,8 +1,11 @@
 #include "tmpfs.h"
 
+#include "../../mm/page.h"
+
 #include "../../hal/physmem.h"
 #include "../../mm/frame_allocator.h"
 #include "../../mm/heap.h"
+#include "../../mm/page.h"
 #include "../character_devices.h"
 #include "../fifo.h"
 #include "../file_system_type.h"
@@ -372,20 +375,12 @@ Result<usize> TmpfsInode::write_locked(u64 offset, const IoBuffer& buffer, usize
         usize chunk = hal::page_size - in_page;
         if (chunk > count - done) chunk = count - done;
         u64 index = position / hal::page_size;
-        u8* page = pages_.find(index);
-        if (!page) {
-            if (auto charged = tmpfs().charge_page(); charged.is_error()) {
-                failure = charged.error();
-                break;
-            }
-            auto created = pages_.find_or_create(index);
-            if (created.is_error()) {
-                tmpfs().uncharge_pages(1);
-                failure = created.error();
-                break;
-            }
-            page = created.value();
+        auto page_or_error = page_locked(index);
+        if (page_or_error.is_error()) {
+            failure = page_or_error.error();
+            break;
         }
+        u8* page = page_or_error.value();
         if (auto copied = buffer.read(done, page + in_page, chunk); copied.is_error()) {
             failure = copied.error();
             break;
@@ -397,6 +392,23 @@ Result<usize> TmpfsInode::write_locked(u64 offset, const IoBuffer& buffer, usize
     if (offset + done > size()) set_size(offset + done);
     touch_modify();
     return done;
+}
+
+Result<u8*> TmpfsInode::page_locked(u64 index) {
+    if (u8* page = pages_.find(index)) return page;
+    TRY(tmpfs().charge_page());
+    auto created = pages_.find_or_create(index);
+    if (created.is_error()) tmpfs().uncharge_pages(1);
+    return created;
+}
+
+Result<PhysAddr> TmpfsInode::page_for_mapping(u64 index) {
+    if (!is_regular()) return Errno::enodev;
+    MutexGuard guard(data_lock_);
+    if (index >= (size() + hal::page_size - 1) / hal::page_size) return Errno::efault;  // SIGBUS
+    PhysAddr frame = hal::virt_to_phys(TRY(page_locked(index)));
+    mm::get_page(frame);
+    return frame;
 }
 
 Result<void> TmpfsInode::truncate(u64 new_size) {

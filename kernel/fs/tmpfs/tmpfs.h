@@ -73,6 +73,8 @@ public:
     Result<usize> write(u64 offset, const IoBuffer& buffer, usize count) override;
     Result<usize> append(const IoBuffer& buffer, usize count, u64& end) override;
     Result<void> truncate(u64 size) override;
+    Result<PhysAddr> page_for_mapping(u64 index) override;
+    bool can_map_pages() const override { return is_regular(); }
     Result<RefPtr<OpenFile>> open(const Path& path, int flags) override;
 
     // Empties a directory tree (unmount of a whole tmpfs).
@@ -94,6 +96,8 @@ private:
     static void set_parent(TmpfsInode& directory, TmpfsInode* parent);
     // Regular files, with data_lock_ held.
     Result<usize> write_locked(u64 offset, const IoBuffer& buffer, usize count);
+    // The page at `index`, allocated (and charged to the size limit) for a hole.
+    Result<u8*> page_locked(u64 index);
 
     // Directories.
     IntrusiveList<Entry, &Entry::node> entries_;

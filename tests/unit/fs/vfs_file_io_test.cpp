@@ -2,10 +2,13 @@
 // O_TRUNC, truncate, pread/pwrite, lseek, large offsets, the size limit (ENOSPC) and the
 // page accounting behind it.
 #include <atomic>
+#include <cstring>
 
 #include "differential.h"
 #include "kernel/core/scheduler.h"
 #include "kernel/fs/tmpfs/tmpfs.h"
+#include "kernel/hal/physmem.h"
+#include "kernel/mm/page.h"
 
 using namespace vfs_test;
 using newt_test::run_in_kernel;
@@ -199,6 +202,68 @@ TEST(VfsFileIo, PagesAreAllocatedOnWriteAndFreedOnTruncateAndUnlink) {
             EXPECT_OK(vfs_unlink(scratch.context, nullptr, "f"));
         }
         EXPECT_TRUE(memory_returns_to(before));
+    });
+}
+
+// The mmap hook: a tmpfs file's mapping source is the file's own pages. A page handed out
+// for a mapping is the one read() and write() use, holes get a zeroed page, pages past the
+// end are refused (the mapping's SIGBUS), and a page truncated away lives until the
+// mapping drops it.
+TEST(VfsFileIo, MmapHookHandsOutTheFilesOwnPages) {
+    run_in_kernel([] {
+        Scratch scratch("mmap-hook");
+        make_file(scratch.context, "warm-up", "x");  // first-use allocations (caches) happen here
+        EXPECT_OK(vfs_unlink(scratch.context, nullptr, "warm-up"));
+        MemorySnapshot before = memory_snapshot();
+        RefPtr<OpenFile> file = open_file(scratch.context, "f", abi::o_creat | abi::o_rdwr);
+        ASSERT_TRUE(file);
+        EXPECT_OK(write_at(*file, 0, "hello"));
+        EXPECT_OK(file->truncate(3 * page));  // pages 1 and 2 are holes
+        auto source = file->mmap_source();
+        ASSERT_OK(source);
+        ASSERT_EQ(source->kind, MappingSource::Kind::pages);
+        ASSERT_EQ(source->inode.get(), file->inode());
+
+        auto first = source->inode->page_for_mapping(0);
+        ASSERT_OK(first);
+        EXPECT_EQ(mm::page_references(first.value()), 2u);  // the file's and ours
+        char* memory = static_cast<char*>(hal::phys_to_virt(first.value()));
+        EXPECT_EQ(std::string(memory, 5), "hello");
+        std::memcpy(memory + 1, "ELL", 3);  // a store through a shared mapping
+        EXPECT_EQ(read_at(*file, 0, 5).value(), "hELLo");
+
+        auto hole = source->inode->page_for_mapping(2);
+        ASSERT_OK(hole);
+        EXPECT_EQ(mm::page_references(hole.value()), 2u);
+        EXPECT_EQ(std::string(static_cast<char*>(hal::phys_to_virt(hole.value())), 4), std::string(4, '\0'));
+        EXPECT_ERRNO(source->inode->page_for_mapping(3), efault);  // past the end
+        EXPECT_ERRNO(source->inode->page_for_mapping(u64(1) << 40), efault);
+
+        // Truncated away, the page stays ours (and keeps what it held) until we drop it.
+        EXPECT_OK(file->truncate(0));
+        EXPECT_EQ(mm::page_references(first.value()), 1u);
+        EXPECT_EQ(mm::page_references(hole.value()), 1u);
+        EXPECT_EQ(std::string(memory, 5), "hELLo");
+        EXPECT_EQ(read_at(*file, 0, 5).value(), "");
+        mm::put_page(first.value());
+        mm::put_page(hole.value());
+        source = Errno::enodev;
+        file = nullptr;
+        EXPECT_OK(vfs_unlink(scratch.context, nullptr, "f"));
+        EXPECT_TRUE(memory_returns_to(before));  // both pages freed with the last reference
+    });
+}
+
+// Only regular files have pages to map: directories, FIFOs and O_PATH descriptions do not.
+TEST(VfsFileIo, MmapHookRefusesWhatCannotBeMapped) {
+    run_in_kernel([] {
+        Scratch scratch("mmap-refused");
+        make_directory(scratch.context, "d");
+        EXPECT_OK(vfs_mknod(scratch.context, nullptr, "fifo", abi::s_ififo | 0644, 0));
+        make_file(scratch.context, "f", "x");
+        EXPECT_ERRNO(open_file(scratch.context, "d", abi::o_rdonly)->mmap_source(), enodev);
+        EXPECT_ERRNO(open_file(scratch.context, "fifo", abi::o_rdwr)->mmap_source(), enodev);
+        EXPECT_ERRNO(open_file(scratch.context, "f", abi::o_path)->mmap_source(), ebadf);
     });
 }
 

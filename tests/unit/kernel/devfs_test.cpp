@@ -4,6 +4,7 @@
 // host's own /dev where that is cheap and possible (the host's /dev/kmsg only when this
 // process may read it), mknod'ed nodes elsewhere opening the same drivers, devtmpfs mounted
 // twice showing one tree, and /dev/kmsg's record format, blocking, EPIPE and seeks.
+#include <sys/mman.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
@@ -133,6 +134,31 @@ TEST(Devfs, NullZeroAndFullBehaveAsTheHostsDevices) {
 
             EXPECT_EQ(file->ioctl(0x5401, 0).error(), Errno::enotty) << path;  // TCGETS
             EXPECT_EQ(file->truncate(0).error(), Errno::einval) << path;
+            ::close(host);
+        }
+    });
+}
+
+// mmap: /dev/zero maps as anonymous memory; the other character devices have no mmap
+// (ENODEV on the host too).
+TEST(Devfs, OnlyZeroCanBeMapped) {
+    run_in_kernel([] {
+        for (const char* name : {"null", "zero", "full", "random", "urandom"}) {
+            std::string path = std::string("/dev/") + name;
+            auto file = open_file(path.c_str(), kernel::abi::o_rdwr);
+            ASSERT_TRUE(file);
+            int host = ::open(path.c_str(), O_RDWR);
+            ASSERT_GE(host, 0) << path;
+            void* host_mapping = ::mmap(nullptr, 4096, PROT_READ, MAP_PRIVATE, host, 0);
+            auto source = file->mmap_source();
+            if (host_mapping == MAP_FAILED) {
+                EXPECT_EQ(errno, ENODEV) << path;
+                EXPECT_TRUE(source.is_error() && source.error() == Errno::enodev) << path;
+            } else {
+                ::munmap(host_mapping, 4096);
+                ASSERT_TRUE(source.has_value()) << path;
+                EXPECT_EQ(source->kind, MappingSource::Kind::anonymous) << path;
+            }
             ::close(host);
         }
     });
