@@ -9,10 +9,12 @@ set(NEWT_KERNEL_SOURCES
   lib/log_ring.cpp
   lib/string.cpp
   lib/text_buffer.cpp
+  mm/address_space.cpp
   mm/buddy.cpp
   mm/frame_allocator.cpp
   mm/kmalloc.cpp
   mm/page.cpp
+  mm/user_memory.cpp
   core/boot.cpp
   core/command_line.cpp
   core/crash.cpp
