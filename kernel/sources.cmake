@@ -56,6 +56,7 @@ set(NEWT_KERNEL_SOURCES
   fs/procfs/version.cpp
   fs/root_file_system.cpp
   fs/tmpfs/page_store.cpp
+  fs/tmpfs/shared_memory.cpp
   fs/tmpfs/tmpfs.cpp
   fs/vfs.cpp
   tty/console.cpp

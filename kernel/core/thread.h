@@ -26,6 +26,8 @@ inline constexpr int priority_levels = 32;
 
 using ThreadFunction = void (*)(void* argument);
 
+class UserThread;  // kernel/proc: the user-mode half of a thread that runs a process
+
 class Thread : public RefCounted<Thread> {
 public:
     static constexpr usize name_capacity = 32;
@@ -81,6 +83,7 @@ private:
     WaitQueue joiners_;
 
 public:
+    UserThread* user = nullptr;    // set while the thread runs a process (kernel/proc)
     IntrusiveListNode run_node;    // run queue
     IntrusiveListNode all_node;    // list of all threads
     IntrusiveListNode dead_node;   // reaper's list

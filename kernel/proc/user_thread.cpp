@@ -1,0 +1,207 @@
+#include "user_thread.h"
+
+#include "../core/klog.h"
+#include "../hal/cpu.h"
+#include "../mm/heap.h"
+#include "../syscalls/dispatcher.h"
+
+namespace kernel {
+namespace {
+
+constexpr u64 unblockable = abi::signal_bit(abi::sigkill) | abi::signal_bit(abi::sigstop);
+
+// The Linux signal for a CPU exception in user mode (arch/x86/kernel/traps.c).
+int signal_for_exception(u32 vector) {
+    switch (vector) {
+    case 0: return abi::sigfpe;    // #DE divide error
+    case 1:
+    case 3: return abi::sigtrap;   // #DB, #BP (int3)
+    case 6: return abi::sigill;    // #UD
+    case 7:
+    case 16:
+    case 19: return abi::sigfpe;   // #NM, #MF, #XM
+    case 11:
+    case 12:
+    case 17: return abi::sigbus;   // #NP, #SS, #AC
+    default: return abi::sigsegv;  // #GP, #OF, #BR, #TS, ...
+    }
+}
+
+}  // namespace
+
+SignalDefault default_action(int signal) {
+    switch (signal) {
+    case abi::sigchld:
+    case abi::sigurg:
+    case abi::sigwinch: return SignalDefault::ignore;
+    case abi::sigcont: return SignalDefault::resume;
+    case abi::sigstop:
+    case abi::sigtstp:
+    case abi::sigttin:
+    case abi::sigttou: return SignalDefault::stop;
+    case abi::sigquit:
+    case abi::sigill:
+    case abi::sigtrap:
+    case abi::sigabrt:
+    case abi::sigbus:
+    case abi::sigfpe:
+    case abi::sigsegv:
+    case abi::sigxcpu:
+    case abi::sigxfsz:
+    case abi::sigsys: return SignalDefault::core;
+    default: return SignalDefault::terminate;
+    }
+}
+
+Result<UserThread*> UserThread::create(Process& process, const hal::UserContext& context) {
+    OwnPtr<UserThread> thread = make<UserThread>(process, context);
+    if (!thread) return Errno::enomem;
+    UserThread* result = thread.get();
+    process.adopt_main_thread(std::move(thread));
+    return result;
+}
+
+Result<void> UserThread::start() {
+    char name[16];
+    process_->copy_name(name, sizeof name);
+    // The kernel thread keeps the process alive until it has exited.
+    process_->ref();
+    auto thread = spawn_thread(main, this, {.name = name[0] ? name : "user"});
+    if (thread.is_error()) {
+        process_->unref();
+        return thread.error();
+    }
+    kernel_thread_ = thread.release_value();
+    return ok();
+}
+
+UserThread* current_user_thread() {
+    Thread* thread = current_thread();
+    return thread ? thread->user : nullptr;
+}
+
+bool current_thread_must_stop() {
+    UserThread* thread = current_user_thread();
+    return thread && thread->exit_requested();
+}
+
+void UserThread::set_blocked_signals(u64 mask) {
+    blocked_.store(mask & ~unblockable, std::memory_order_relaxed);
+    deliver_unblocked_pending();
+}
+
+void UserThread::wake() {
+    if (!kernel_thread_ || finished_.load(std::memory_order_acquire)) return;
+    wake_thread(*kernel_thread_);
+    // Running user code on another CPU: an interrupt there makes enter_user return.
+    unsigned cpu = kernel_thread_->last_cpu();
+    if (kernel_thread_.get() != current_thread() && cpu < hal::cpu_count()) hal::send_ipi(cpu);
+    process_->wake_waiters();
+}
+
+void UserThread::request_exit(ExitStatus status) {
+    bool expected = false;
+    // The first request wins (a fatal signal during exit_group changes nothing).
+    if (!exit_requested_.load(std::memory_order_acquire)) {
+        exit_status_ = status;
+        exit_requested_.compare_exchange_strong(expected, true, std::memory_order_acq_rel);
+    }
+    wake();
+}
+
+void UserThread::post_signal(int signal) {
+    if (signal <= 0 || signal > abi::signal_count) return;
+    abi::KernelSigaction action = process_->signal_action(signal);
+    bool blocked = (blocked_signals() & abi::signal_bit(signal)) != 0;
+    if (signal == abi::sigkill) {
+        request_exit({0, signal, false});
+        return;
+    }
+    if (action.handler == abi::sig_ign && signal != abi::sigkill) return;
+    if (action.handler == abi::sig_dfl && !blocked) {
+        switch (default_action(signal)) {
+        case SignalDefault::ignore:
+        case SignalDefault::resume: return;
+        case SignalDefault::stop: break;  // job control: not yet (stays pending)
+        case SignalDefault::terminate: request_exit({0, signal, false}); return;
+        case SignalDefault::core: request_exit({0, signal, true}); return;
+        }
+    }
+    if (action.handler == abi::sig_dfl && default_action(signal) == SignalDefault::ignore) return;
+    pending_.fetch_or(abi::signal_bit(signal), std::memory_order_relaxed);
+}
+
+void UserThread::deliver_unblocked_pending() {
+    u64 ready = pending_.load(std::memory_order_relaxed) & ~blocked_signals();
+    for (int signal = 1; signal <= abi::signal_count && ready; ++signal) {
+        if (!(ready & abi::signal_bit(signal))) continue;
+        ready &= ~abi::signal_bit(signal);
+        abi::KernelSigaction action = process_->signal_action(signal);
+        if (action.handler != abi::sig_dfl) continue;  // a handler: step 7 runs it
+        pending_.fetch_and(~abi::signal_bit(signal), std::memory_order_relaxed);
+        post_signal(signal);
+    }
+}
+
+void send_signal(Process& process, int signal) {
+    if (process.state() != ProcessState::alive) return;
+    if (UserThread* thread = process.main_thread()) thread->post_signal(signal);
+}
+
+void UserThread::wait_for_vfork_release() {
+    vfork_queue_.wait_until([&] { return !vfork_waiting_.load(std::memory_order_acquire); });
+}
+
+void UserThread::release_vfork_parent() {
+    UserThread* parent = vfork_parent_;
+    vfork_parent_ = nullptr;
+    if (!parent) return;
+    parent->vfork_waiting_.store(false, std::memory_order_release);
+    parent->vfork_queue_.wake_all();
+}
+
+void UserThread::handle_trap(const hal::Trap& trap) {
+    switch (trap.kind) {
+    case hal::TrapKind::syscall: dispatch_syscall(*this); break;
+    case hal::TrapKind::page_fault: {
+        RefPtr<AddressSpace> memory = process_->memory_ref();
+        FaultOutcome outcome = memory ? memory->handle_fault(trap.address, trap.access) : FaultOutcome::no_mapping;
+        if (outcome == FaultOutcome::handled) break;
+        int signal = outcome == FaultOutcome::bus_error ? abi::sigbus : abi::sigsegv;
+        if (outcome == FaultOutcome::out_of_memory) klog(LogLevel::warning, "pid %d: out of memory at %#llx", tid(),
+                                                          static_cast<unsigned long long>(trap.address));
+        // A synchronous fault cannot be ignored or blocked (Linux's force_sig_fault).
+        request_exit({0, signal, true});
+        break;
+    }
+    case hal::TrapKind::exception: request_exit({0, signal_for_exception(trap.vector), true}); break;
+    case hal::TrapKind::interrupt: break;  // the handler ran; the scheduler preempts us if due
+    }
+}
+
+void UserThread::run() {
+    while (!exit_requested()) {
+        RefPtr<AddressSpace> memory = process_->memory_ref();
+        if (!memory) break;
+        hal::Trap trap = hal::enter_user(memory->hardware(), context_);
+        memory = nullptr;
+        handle_trap(trap);
+    }
+}
+
+void UserThread::main(void* argument) {
+    auto* self = static_cast<UserThread*>(argument);
+    RefPtr<Process> process = RefPtr<Process>::adopt(self->process_);  // start()'s reference
+    current_thread()->user = self;
+    self->run();
+    current_thread()->user = nullptr;
+    self->release_vfork_parent();
+    ExitStatus status = self->exit_status_;
+    self->finished_.store(true, std::memory_order_release);
+    // From here `self` may go with the process (when the parent reaps it).
+    process->exit(status);
+    process = nullptr;
+    exit_thread(status.signal ? 128 + status.signal : status.code);
+}
+
+}  // namespace kernel
