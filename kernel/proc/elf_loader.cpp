@@ -80,10 +80,13 @@ Result<void> add_load_segment(ParsedElf& elf, const abi::ProgramHeader& program_
     // in the order and overlap checks).
     if (program_header.p_memsz == 0) return ok();
     if (program_header.p_filesz > program_header.p_memsz) return refuse(diagnostic, "PT_LOAD with p_filesz > p_memsz");
-    if (page_offset(program_header.p_offset - program_header.p_vaddr) != 0)
-        return refuse(diagnostic, "PT_LOAD whose p_offset and p_vaddr differ modulo the page size");
-    if (program_header.p_offset > file_size || program_header.p_filesz > file_size - program_header.p_offset)
-        return refuse(diagnostic, "PT_LOAD past the end of the file");
+    // A segment without file bytes is all zero pages: like Linux, ignore its p_offset.
+    if (program_header.p_filesz > 0) {
+        if (page_offset(program_header.p_offset - program_header.p_vaddr) != 0)
+            return refuse(diagnostic, "PT_LOAD whose p_offset and p_vaddr differ modulo the page size");
+        if (program_header.p_offset > file_size || program_header.p_filesz > file_size - program_header.p_offset)
+            return refuse(diagnostic, "PT_LOAD past the end of the file");
+    }
     u64 end = 0;
     if (program_header.p_memsz > ~u64(0) - program_header.p_vaddr ||
         !page_ceiling(program_header.p_vaddr + program_header.p_memsz, end))
@@ -237,7 +240,7 @@ Result<LoadPlan> plan_elf_load(ElfFile file, uptr load_bias, uptr user_start, up
         plan.segments[i] = LoadSegment {
             .start = start + load_bias,
             .length = end - start,
-            .file_offset = segment.offset - lead,
+            .file_offset = segment.filesz == 0 ? 0 : segment.offset - lead,
             .file_bytes = segment.filesz == 0 ? 0 : lead + segment.filesz,
             .protection = protection_from_flags(segment.flags),
         };

@@ -45,7 +45,7 @@ struct ElfDiagnostic {
 struct LoadSegment {
     uptr start;         // page-aligned (p_vaddr + load bias, rounded down)
     usize length;       // page-aligned, covers p_memsz
-    u64 file_offset;    // page-aligned; congruent to start modulo the page size
+    u64 file_offset;    // page-aligned (p_offset rounded down); 0 when file_bytes is 0
     usize file_bytes;   // (p_vaddr - start) + p_filesz; 0 for a segment with no file part
     u32 protection;     // hal::Protection bits (prot_read/write/exec) from p_flags
 };

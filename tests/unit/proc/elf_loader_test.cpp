@@ -49,7 +49,7 @@ LoadPlan expected_plan(const ReadelfView& view, u64 bias) {
         kernel::LoadSegment& out = plan.segments[plan.segment_count++];
         out.start = floor_page(segment.vaddr) + bias;
         out.length = ceil_page(segment.vaddr + segment.memsz) - floor_page(segment.vaddr);
-        out.file_offset = segment.offset - segment.vaddr % page;
+        out.file_offset = segment.filesz ? segment.offset - segment.vaddr % page : 0;
         out.file_bytes = segment.filesz ? segment.vaddr % page + segment.filesz : 0;
         out.protection = (segment.flags.find('R') != std::string::npos ? u64(hal::prot_read) : 0) |
                          (segment.flags.find('W') != std::string::npos ? u64(hal::prot_write) : 0) |
@@ -238,7 +238,7 @@ struct TinyElf {
         u64 table_end = header.e_phoff + program_headers.size() * sizeof(abi::ProgramHeader);
         Bytes out(std::max(file_size, std::max<u64>(table_end, sizeof header)), 0);
         std::memcpy(out.data(), &header, sizeof header);
-        if (header.e_phoff <= out.size())
+        if (!program_headers.empty() && header.e_phoff <= out.size())
             std::memcpy(out.data() + header.e_phoff, program_headers.data(),
                         std::min<u64>(program_headers.size() * sizeof(abi::ProgramHeader), out.size() - header.e_phoff));
         out.resize(file_size);
@@ -339,12 +339,15 @@ TEST(ElfLoader, AcceptedVariants) {
         EXPECT_EQ(outcome.plan->segment_count, 2u);
     }
     {
-        SCOPED_TRACE("a segment with no file bytes");
+        SCOPED_TRACE("a segment with no file bytes: its p_offset does not matter (as Linux)");
         TinyElf elf;
         elf.program_headers[1].p_filesz = 0;
+        elf.program_headers[1].p_offset = 0x123456789;  // past the end, not congruent
         auto outcome = plan_bytes(elf.bytes());
         ASSERT_FALSE(outcome.plan.is_error()) << outcome.reason;
         EXPECT_EQ(outcome.plan->segments[1].file_bytes, 0u);
+        EXPECT_EQ(outcome.plan->segments[1].file_offset, 0u);
+        EXPECT_EQ(outcome.plan->segments[1].length, 0x5000u);
     }
     {
         SCOPED_TRACE("1170 program headers (65520 bytes) is the most Linux reads");

@@ -39,7 +39,7 @@ kernel::Result<kernel::usize> MemoryElf::read(std::uint64_t offset, void* buffer
         read_out_of_bounds = true;
         return kernel::Errno::eio;
     }
-    std::memcpy(buffer, bytes.data() + offset, length);
+    if (length > 0) std::memcpy(buffer, bytes.data() + offset, length);
     bytes_read += length;
     return length;
 }
