@@ -59,6 +59,9 @@ set(NEWT_KERNEL_SOURCES
   fs/tmpfs/shared_memory.cpp
   fs/tmpfs/tmpfs.cpp
   fs/vfs.cpp
+  proc/elf_loader.cpp
+  proc/initial_stack.cpp
+  proc/script.cpp
   tty/console.cpp
   drivers/console_device.cpp
   drivers/kmsg_device.cpp

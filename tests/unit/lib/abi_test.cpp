@@ -1,17 +1,25 @@
 // kernel/abi holds Linux ABI values written by hand; each must equal the host's (the host is
 // Linux x86-64, the ABI Newt speaks).
+#include <asm/hwcap2.h>
+#include <elf.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <limits.h>
 #include <linux/fs.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "../../../kernel/abi/auxv.h"
+#include "../../../kernel/abi/elf.h"
 #include "../../../kernel/abi/fcntl.h"
 #include "../../../kernel/abi/stat.h"
 
 #include <dirent.h>
+
+#include <cstddef>
+#include <cstring>
 
 namespace kabi = kernel::abi;
 
@@ -92,4 +100,107 @@ TEST(Abi, DeviceNumbersMatchGlibc) {
             EXPECT_EQ(kabi::device_major(device), major);
             EXPECT_EQ(kabi::device_minor(device), minor);
         }
+}
+
+#define EXPECT_SAME_FIELD(ours, theirs, field)                              \
+    do {                                                                     \
+        EXPECT_EQ(offsetof(ours, field), offsetof(theirs, field)) << #field; \
+        EXPECT_EQ(sizeof(ours::field), sizeof(theirs::field)) << #field;     \
+    } while (0)
+
+TEST(Abi, ElfHeadersMatchTheHost) {
+    EXPECT_EQ(sizeof(kabi::ElfHeader), sizeof(Elf64_Ehdr));
+    EXPECT_EQ(alignof(kabi::ElfHeader), alignof(Elf64_Ehdr));
+    EXPECT_SAME_FIELD(kabi::ElfHeader, Elf64_Ehdr, e_ident);
+    EXPECT_SAME_FIELD(kabi::ElfHeader, Elf64_Ehdr, e_type);
+    EXPECT_SAME_FIELD(kabi::ElfHeader, Elf64_Ehdr, e_machine);
+    EXPECT_SAME_FIELD(kabi::ElfHeader, Elf64_Ehdr, e_version);
+    EXPECT_SAME_FIELD(kabi::ElfHeader, Elf64_Ehdr, e_entry);
+    EXPECT_SAME_FIELD(kabi::ElfHeader, Elf64_Ehdr, e_phoff);
+    EXPECT_SAME_FIELD(kabi::ElfHeader, Elf64_Ehdr, e_shoff);
+    EXPECT_SAME_FIELD(kabi::ElfHeader, Elf64_Ehdr, e_flags);
+    EXPECT_SAME_FIELD(kabi::ElfHeader, Elf64_Ehdr, e_ehsize);
+    EXPECT_SAME_FIELD(kabi::ElfHeader, Elf64_Ehdr, e_phentsize);
+    EXPECT_SAME_FIELD(kabi::ElfHeader, Elf64_Ehdr, e_phnum);
+    EXPECT_SAME_FIELD(kabi::ElfHeader, Elf64_Ehdr, e_shentsize);
+    EXPECT_SAME_FIELD(kabi::ElfHeader, Elf64_Ehdr, e_shnum);
+    EXPECT_SAME_FIELD(kabi::ElfHeader, Elf64_Ehdr, e_shstrndx);
+
+    EXPECT_EQ(sizeof(kabi::ProgramHeader), sizeof(Elf64_Phdr));
+    EXPECT_EQ(alignof(kabi::ProgramHeader), alignof(Elf64_Phdr));
+    EXPECT_SAME_FIELD(kabi::ProgramHeader, Elf64_Phdr, p_type);
+    EXPECT_SAME_FIELD(kabi::ProgramHeader, Elf64_Phdr, p_flags);
+    EXPECT_SAME_FIELD(kabi::ProgramHeader, Elf64_Phdr, p_offset);
+    EXPECT_SAME_FIELD(kabi::ProgramHeader, Elf64_Phdr, p_vaddr);
+    EXPECT_SAME_FIELD(kabi::ProgramHeader, Elf64_Phdr, p_paddr);
+    EXPECT_SAME_FIELD(kabi::ProgramHeader, Elf64_Phdr, p_filesz);
+    EXPECT_SAME_FIELD(kabi::ProgramHeader, Elf64_Phdr, p_memsz);
+    EXPECT_SAME_FIELD(kabi::ProgramHeader, Elf64_Phdr, p_align);
+}
+
+TEST(Abi, ElfConstantsMatchTheHost) {
+    EXPECT_EQ(kabi::ei_nident, unsigned(EI_NIDENT));
+    EXPECT_EQ(kabi::ei_class, unsigned(EI_CLASS));
+    EXPECT_EQ(kabi::ei_data, unsigned(EI_DATA));
+    EXPECT_EQ(kabi::ei_version, unsigned(EI_VERSION));
+    EXPECT_EQ(kabi::ei_osabi, unsigned(EI_OSABI));
+    EXPECT_EQ(std::memcmp(kabi::elf_magic, ELFMAG, SELFMAG), 0);
+    EXPECT_EQ(kabi::elfclass64, ELFCLASS64);
+    EXPECT_EQ(kabi::elfdata2lsb, ELFDATA2LSB);
+    EXPECT_EQ(kabi::ev_current, EV_CURRENT);
+    EXPECT_EQ(kabi::et_none, ET_NONE);
+    EXPECT_EQ(kabi::et_rel, ET_REL);
+    EXPECT_EQ(kabi::et_exec, ET_EXEC);
+    EXPECT_EQ(kabi::et_dyn, ET_DYN);
+    EXPECT_EQ(kabi::et_core, ET_CORE);
+    EXPECT_EQ(kabi::em_x86_64, EM_X86_64);
+    EXPECT_EQ(kabi::pn_xnum, PN_XNUM);
+    EXPECT_EQ(kabi::pt_null, unsigned(PT_NULL));
+    EXPECT_EQ(kabi::pt_load, unsigned(PT_LOAD));
+    EXPECT_EQ(kabi::pt_dynamic, unsigned(PT_DYNAMIC));
+    EXPECT_EQ(kabi::pt_interp, unsigned(PT_INTERP));
+    EXPECT_EQ(kabi::pt_note, unsigned(PT_NOTE));
+    EXPECT_EQ(kabi::pt_shlib, unsigned(PT_SHLIB));
+    EXPECT_EQ(kabi::pt_phdr, unsigned(PT_PHDR));
+    EXPECT_EQ(kabi::pt_tls, unsigned(PT_TLS));
+    EXPECT_EQ(kabi::pt_gnu_eh_frame, unsigned(PT_GNU_EH_FRAME));
+    EXPECT_EQ(kabi::pt_gnu_stack, unsigned(PT_GNU_STACK));
+    EXPECT_EQ(kabi::pt_gnu_relro, unsigned(PT_GNU_RELRO));
+    EXPECT_EQ(kabi::pt_gnu_property, unsigned(PT_GNU_PROPERTY));
+    EXPECT_EQ(kabi::pf_x, unsigned(PF_X));
+    EXPECT_EQ(kabi::pf_w, unsigned(PF_W));
+    EXPECT_EQ(kabi::pf_r, unsigned(PF_R));
+}
+
+TEST(Abi, AuxvKeysMatchTheHost) {
+    EXPECT_EQ(kabi::at_null, unsigned(AT_NULL));
+    EXPECT_EQ(kabi::at_ignore, unsigned(AT_IGNORE));
+    EXPECT_EQ(kabi::at_execfd, unsigned(AT_EXECFD));
+    EXPECT_EQ(kabi::at_phdr, unsigned(AT_PHDR));
+    EXPECT_EQ(kabi::at_phent, unsigned(AT_PHENT));
+    EXPECT_EQ(kabi::at_phnum, unsigned(AT_PHNUM));
+    EXPECT_EQ(kabi::at_pagesz, unsigned(AT_PAGESZ));
+    EXPECT_EQ(kabi::at_base, unsigned(AT_BASE));
+    EXPECT_EQ(kabi::at_flags, unsigned(AT_FLAGS));
+    EXPECT_EQ(kabi::at_entry, unsigned(AT_ENTRY));
+    EXPECT_EQ(kabi::at_notelf, unsigned(AT_NOTELF));
+    EXPECT_EQ(kabi::at_uid, unsigned(AT_UID));
+    EXPECT_EQ(kabi::at_euid, unsigned(AT_EUID));
+    EXPECT_EQ(kabi::at_gid, unsigned(AT_GID));
+    EXPECT_EQ(kabi::at_egid, unsigned(AT_EGID));
+    EXPECT_EQ(kabi::at_platform, unsigned(AT_PLATFORM));
+    EXPECT_EQ(kabi::at_hwcap, unsigned(AT_HWCAP));
+    EXPECT_EQ(kabi::at_clktck, unsigned(AT_CLKTCK));
+    EXPECT_EQ(kabi::at_secure, unsigned(AT_SECURE));
+    EXPECT_EQ(kabi::at_base_platform, unsigned(AT_BASE_PLATFORM));
+    EXPECT_EQ(kabi::at_random, unsigned(AT_RANDOM));
+    EXPECT_EQ(kabi::at_hwcap2, unsigned(AT_HWCAP2));
+    EXPECT_EQ(kabi::at_rseq_feature_size, unsigned(AT_RSEQ_FEATURE_SIZE));
+    EXPECT_EQ(kabi::at_rseq_align, unsigned(AT_RSEQ_ALIGN));
+    EXPECT_EQ(kabi::at_execfn, unsigned(AT_EXECFN));
+    EXPECT_EQ(kabi::at_sysinfo, unsigned(AT_SYSINFO));
+    EXPECT_EQ(kabi::at_sysinfo_ehdr, unsigned(AT_SYSINFO_EHDR));
+    EXPECT_EQ(kabi::at_minsigstksz, unsigned(AT_MINSIGSTKSZ));
+    EXPECT_EQ(kabi::hwcap2_ring3mwait, HWCAP2_RING3MWAIT);
+    EXPECT_EQ(kabi::hwcap2_fsgsbase, HWCAP2_FSGSBASE);
 }
