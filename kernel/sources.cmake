@@ -60,8 +60,18 @@ set(NEWT_KERNEL_SOURCES
   fs/tmpfs/tmpfs.cpp
   fs/vfs.cpp
   proc/elf_loader.cpp
+  proc/exec.cpp
   proc/initial_stack.cpp
+  proc/process.cpp
   proc/script.cpp
+  proc/user_thread.cpp
+  syscalls/dispatcher.cpp
+  syscalls/fs.cpp
+  syscalls/memory.cpp
+  syscalls/process.cpp
+  syscalls/signal.cpp
+  syscalls/system.cpp
+  syscalls/time.cpp
   tty/console.cpp
   drivers/console_device.cpp
   drivers/kmsg_device.cpp

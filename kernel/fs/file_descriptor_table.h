@@ -2,12 +2,13 @@
 // flag. New descriptors take the lowest free number, as POSIX requires.
 #pragma once
 
+#include "../lib/ref_ptr.h"
 #include "../lib/spinlock.h"
 #include "open_file.h"
 
 namespace kernel {
 
-class FileDescriptorTable {
+class FileDescriptorTable : public RefCounted<FileDescriptorTable> {
 public:
     static constexpr int max_descriptors = 1024;  // RLIMIT_NOFILE's usual soft limit
 

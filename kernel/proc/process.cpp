@@ -114,6 +114,20 @@ Result<RefPtr<Process>> Process::fork(RefPtr<AddressSpace> memory) {
     return child;
 }
 
+void Process::share_files_with(Process& other) {
+    MutexGuard guard(lock_);
+    files_ = other.files_;
+}
+
+void Process::set_parent_of(Process& sibling) {
+    SpinlockGuard guard(process_tree_lock);
+    Process* new_parent = sibling.parent_;
+    if (!new_parent || new_parent == parent_) return;
+    parent_->children_.remove(*this);
+    parent_ = new_parent;
+    new_parent->children_.append(*this);
+}
+
 Pid Process::parent_pid() const {
     SpinlockGuard guard(process_tree_lock);
     return parent_ ? parent_->pid_ : 0;

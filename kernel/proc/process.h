@@ -69,6 +69,10 @@ public:
     RefPtr<AddressSpace> memory_ref() const;
     void set_memory(RefPtr<AddressSpace> memory);  // exec
     FileDescriptorTable& files() { return *files_; }
+    // CLONE_FILES: use `other`'s descriptor table (both see every change).
+    void share_files_with(Process& other);
+    // CLONE_PARENT: this new process becomes a child of `sibling`'s parent instead.
+    void set_parent_of(Process& sibling);
 
     // The view of the file tree; copied out for each operation (vfs calls take a context).
     VfsContext vfs_context() const;

@@ -37,6 +37,7 @@ public:
     u64 blocked_signals() const { return blocked_.load(std::memory_order_relaxed); }
     void set_blocked_signals(u64 mask);
     u64 pending_signals() const { return pending_.load(std::memory_order_relaxed); }
+    void discard_pending(int signal) { pending_.fetch_and(~abi::signal_bit(signal), std::memory_order_relaxed); }
 
     // set_tid_address / CLONE_CHILD_CLEARTID, set_robust_list: remembered; used with
     // futexes (step 7).
