@@ -27,6 +27,8 @@ public:
     bool empty() const { return count_ == 0; }
     // Sorts and merges overlapping or touching ranges; returns the count.
     unsigned normalize();
+    // After normalize(): forgets everything below `va`.
+    void drop_before(std::uint64_t va);
     const Range& operator[](unsigned index) const { return ranges_[index]; }
     unsigned count() const { return count_; }
 

@@ -8,6 +8,7 @@
 #include "../kernel/hal/physmem.h"
 #include "address_space.h"
 #include "physmem.h"
+#include "user_stub.h"
 
 namespace hosted {
 
@@ -38,6 +39,17 @@ unsigned DirtyRanges::normalize() {
     }
     count_ = merged;
     return count_;
+}
+
+void DirtyRanges::drop_before(std::uint64_t va) {
+    unsigned kept = 0;
+    for (unsigned i = 0; i < count_; ++i) {
+        if (ranges_[i].end <= va) continue;
+        ranges_[kept] = ranges_[i];
+        if (ranges_[kept].start < va) ranges_[kept].start = va;
+        ++kept;
+    }
+    count_ = kept;
 }
 
 namespace {
@@ -76,6 +88,7 @@ kernel::Result<AddressSpace*> create_address_space() {
 void destroy_address_space(AddressSpace* space) {
     if (!space) return;
     InterruptGuard interrupts;
+    hosted::destroy_user_stub(*space);
     delete space;
 }
 
