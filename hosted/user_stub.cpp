@@ -116,6 +116,7 @@ void release(UserStub* stub) {
         close(stub->pidfd);
     }
     if (stub->listener >= 0) close(stub->listener);
+    if (stub->maps_fd >= 0) close(stub->maps_fd);
     if (stub->control) munmap(stub->control, NEWT_STUB_CONTROL_SIZE);
     delete stub;
 }
@@ -205,6 +206,10 @@ kernel::Result<UserStub*> spawn_user_stub() {
         return startup_failure(stub, "pidfd_open", kernel::Errno::eagain);
     }
     started_count.fetch_add(1);
+    char maps[64];
+    std::snprintf(maps, sizeof maps, "/proc/%d/maps", stub->pid);
+    stub->maps_fd = open(maps, O_RDONLY | O_CLOEXEC);
+    if (stub->maps_fd < 0) return startup_failure(stub, "opening its /proc maps", kernel::Errno::eagain);
 
     // Wait for its filter (the futex wake is the one futex call the filter allows it).
     std::uint64_t deadline = hal::monotonic_ns() + startup_timeout_ns;
@@ -223,7 +228,7 @@ kernel::Result<UserStub*> spawn_user_stub() {
 
     // Its first trap (a ud2 of its own) tells how large the host's FPU state is.
     hal::AddressSpace nothing;
-    if (wait_for_report(nothing, *stub, nullptr) != StubEvent::report)
+    if (wait_for_report(nothing, *stub, nullptr, hal::monotonic_ns() + startup_timeout_ns) != StubEvent::report)
         return startup_failure(stub, "no first report", kernel::Errno::eagain);
     stub->xstate_size = stub->control->trap.xstate_size;
     stub->xfeatures = stub->control->trap.xfeatures;
@@ -248,38 +253,46 @@ void destroy_user_stub(hal::AddressSpace& space) {
         stub = space.stub;
         space.stub = nullptr;
         space.dirty.clear();
+        space.revoked.clear();
     }
     kill_user_stub(stub);
 }
 
-StubEvent wait_for_report(const hal::AddressSpace& space, UserStub& stub, HostCpu* cpu) {
+StubEvent wait_for_report(const hal::AddressSpace& space, UserStub& stub, HostCpu* cpu, std::uint64_t deadline_ns) {
     std::uint64_t kick_seen_at = 0;
+    bool killed = false;
+    auto kill_once = [&] {
+        if (!killed) syscall(SYS_pidfd_send_signal, stub.pidfd, SIGKILL, nullptr, 0);
+        killed = true;
+    };
     for (;;) {
+        // Checked on every round, so that a stream of mmap requests cannot postpone them.
+        std::uint64_t now = hal::monotonic_ns();
+        if (deadline_ns && now > deadline_ns) kill_once();
+        if (cpu) {
+            // A kick may have gone missing (TSan delivers signals late); look for the work.
+            note_timer_expiry(*cpu);
+            kick_user_stub(*cpu);
+            if (cpu->user_stub_kicked.load()) {
+                if (!kick_seen_at) kick_seen_at = now;
+                else if (now - kick_seen_at > stub_kick_timeout_ns) kill_once();
+            }
+        }
         pollfd fds[2] = {{stub.listener, POLLIN, 0}, {stub.pidfd, POLLIN, 0}};
         int ready = poll(fds, 2, poll_interval_ms);
         if (ready < 0 && errno != EINTR) return StubEvent::died;
         if (ready > 0 && fds[1].revents) return StubEvent::died;
         if (ready > 0 && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))) return StubEvent::died;
-        if (ready <= 0 || !(fds[0].revents & POLLIN)) {
-            if (cpu) {
-                // A kick may have gone missing (TSan delivers signals late); look for the work.
-                note_timer_expiry(*cpu);
-                kick_user_stub(*cpu);
-                if (cpu->user_stub_kicked.load()) {
-                    std::uint64_t now = hal::monotonic_ns();
-                    if (!kick_seen_at) kick_seen_at = now;
-                    else if (now - kick_seen_at > stub_kick_timeout_ns) syscall(SYS_pidfd_send_signal, stub.pidfd, SIGKILL, nullptr, 0);
-                }
-            }
-            continue;
-        }
+        if (ready <= 0 || !(fds[0].revents & POLLIN)) continue;  // a kick, or time to look again
         seccomp_notif notification {};
         if (ioctl(stub.listener, SECCOMP_IOCTL_NOTIF_RECV, &notification) < 0) {
             if (errno == EINTR || errno == ENOENT) continue;  // interrupted, or the request went away
             return StubEvent::died;
         }
         const seccomp_data& call = notification.data;
-        if (notification.pid != static_cast<std::uint32_t>(stub.pid)) {
+        if (killed) {
+            respond(stub, notification.id, 0, -EPERM, false);  // dying: nothing more for it
+        } else if (notification.pid != static_cast<std::uint32_t>(stub.pid)) {
             respond(stub, notification.id, 0, -EPERM, false);
         } else if (call.nr == NEWT_STUB_REPORT_SYSCALL) {
             stub.report = notification.id;

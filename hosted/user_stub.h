@@ -20,6 +20,7 @@ public:
     pid_t pid = -1;
     int pidfd = -1;
     int listener = -1;                      // the stub's seccomp notification listener
+    int maps_fd = -1;                       // its /proc/PID/maps (stub_mapping_check.h)
     newt_stub_control* control = nullptr;   // its control page, mapped here too
     std::uint64_t report = 0;               // id of the report notification it is frozen in
     bool frozen = false;                    // `report` is unanswered
@@ -45,8 +46,9 @@ enum class StubEvent {
 
 // Waits for the stub's next report, answering its mmap requests meanwhile (checked against
 // `space`). While `cpu` is given, a kick sent to the stub that gets no report within
-// stub_kick_timeout_ns kills it: a guest can block the kick signal, never the kill.
-StubEvent wait_for_report(const hal::AddressSpace& space, UserStub& stub, HostCpu* cpu);
+// stub_kick_timeout_ns kills it: a guest can block the kick signal, never the kill. A stub
+// that has not reported by `deadline_ns` (monotonic; 0: none) is killed too.
+StubEvent wait_for_report(const hal::AddressSpace& space, UserStub& stub, HostCpu* cpu, std::uint64_t deadline_ns = 0);
 
 // Answers the report the stub is frozen in with a NEWT_STUB_COMMAND_*.
 void answer_report(UserStub& stub, long command);

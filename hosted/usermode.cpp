@@ -18,7 +18,7 @@
 #include "../kernel/hal/usermode.h"
 #include "address_space.h"
 #include "host_cpu.h"
-#include "mapping_queue.h"
+#include "stub_sync.h"
 #include "user_stub.h"
 
 namespace hosted {
@@ -138,17 +138,6 @@ hal::Trap decode_trap(const hal::AddressSpace& space, hal::UserContext& context,
     return exception(report.trapno < 32 ? static_cast<std::uint32_t>(report.trapno) : general_protection, report.error);
 }
 
-// Brings the stub's mappings up to date; false if it died.
-bool apply_mapping_changes(hal::AddressSpace& space, UserStub& stub) {
-    while (unsigned count = queue_mapping_changes(space, stub.control->ops, NEWT_STUB_MAX_OPS, stub.maps_nothing)) {
-        stub.control->op_count = count;
-        answer_report(stub, NEWT_STUB_COMMAND_APPLY);
-        if (wait_for_report(space, stub, nullptr) != StubEvent::report) return false;
-    }
-    stub.maps_nothing = false;
-    return true;
-}
-
 }  // namespace
 
 }  // namespace hosted
@@ -169,6 +158,7 @@ Trap enter_user(AddressSpace& space, UserContext& context) {
     InterruptGuard interrupts;
     hosted::HostCpu* cpu = hosted::this_host_cpu();
     std::uint64_t resynced_page = ~std::uint64_t(0);
+    unsigned failed_syncs = 0;
     for (;;) {
         if (!space.stub) {
             auto stub = hosted::spawn_user_stub();
@@ -178,8 +168,13 @@ Trap enter_user(AddressSpace& space, UserContext& context) {
             space.dirty.clear();
             space.dirty.add(user_space_start, user_space_end);
         }
+        // A stub killed here (too slow, or a guest that forged its report) costs only a new
+        // one: the registers are in `context`.
+        if (!hosted::sync_stub(space)) {
+            if (++failed_syncs < 3) continue;
+            return hosted::exception(hosted::general_protection, 0);  // cannot get a working stub
+        }
         hosted::UserStub& stub = *space.stub;
-        if (!hosted::apply_mapping_changes(space, stub)) return hosted::stub_died(space);
         hosted::write_registers(stub, context);
 
         if (cpu) {

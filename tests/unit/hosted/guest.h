@@ -31,6 +31,8 @@ GUEST_PROGRAM(stub_call_then_load)
 GUEST_PROGRAM(stub_call_then_store)
 GUEST_PROGRAM(stub_jump)
 GUEST_PROGRAM(scribble_and_forge_report)
+GUEST_PROGRAM(forge_report_then_read)
+GUEST_PROGRAM(forge_two_reports_then_read)
 #undef GUEST_PROGRAM
 
 namespace newt_test {

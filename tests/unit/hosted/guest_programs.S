@@ -131,4 +131,26 @@ program scribble_and_forge_report
     syscall
 end scribble_and_forge_report
 
+// Makes the stub's report syscall itself (a forged trap), then reads (%rdi) forever: a guest
+// that would keep a mapping the kernel takes away while it believes the stub frozen.
+program forge_report_then_read
+    mov $24, %eax
+    movabs $STUB_SYSCALL, %r11
+    call *%r11
+1:  mov (%rdi), %r13
+    jmp 1b
+end forge_report_then_read
+
+// The same, but first answers the kernel's next command with another forged report, as if
+// the changes had been applied.
+program forge_two_reports_then_read
+    mov $24, %eax
+    movabs $STUB_SYSCALL, %r11
+    call *%r11
+    mov $24, %eax
+    call *%r11
+1:  mov (%rdi), %r13
+    jmp 1b
+end forge_two_reports_then_read
+
     .section .note.GNU-stack, "", @progbits

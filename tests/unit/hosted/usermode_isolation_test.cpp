@@ -9,9 +9,14 @@
 
 #include <atomic>
 #include <cerrno>
+#include <fstream>
+#include <sstream>
+#include <string>
 
 #include "guest.h"
 #include "hosted/stub/stub_protocol.h"
+#include "hosted/stub_mapping_check.h"
+#include "hosted/stub_sync.h"
 #include "kernel/core/scheduler.h"
 #include "kernel/hal/timer.h"
 #include "tests/unit/kernel/kernel_fixture.h"
@@ -239,3 +244,77 @@ TEST(HostedUserModeIsolation, AGuestThatBlocksTheKickIsKilled) {
 }
 
 }  // namespace
+
+// The kernel takes a page away while it believes the stub frozen in a trap, but the trap was
+// a report the guest made itself: answering the kernel's "apply these changes" resumes guest
+// code, not the stub's handler. The hal call must not return while the guest can still
+// reach the page (the kernel may free the frame right after).
+TEST(HostedUserModeIsolation, AForgedReportCannotKeepARevokedPage) {
+    run_in_kernel([] {
+        for (bool parse_file : {false, true}) {
+            hosted::parse_stub_maps_file(parse_file);
+            struct Case {
+                Program program;
+                const char* what;
+            } cases[] = {
+                {PROGRAM(forge_report_then_read), "never answers"},
+                {PROGRAM(forge_two_reports_then_read), "answers without applying"},
+            };
+            for (const Case& c : cases) {
+                Guest guest(c.program);
+                PhysAddr secret = guest.add_page(data_va, hal::prot_read);
+                Guest::put_u64(secret, 0, 0x5ec2e7);
+                guest.context->rdi = data_va;
+                guest.run_to_trap();  // the forged report, taken for some trap
+                ASSERT_NE(guest.stub_pid(), -1);
+                u64 start = hal::monotonic_ns();
+                hal::unmap(*guest.space, data_va, page);
+                u64 elapsed = hal::monotonic_ns() - start;
+                EXPECT_EQ(guest.stub_pid(), -1) << c.what << ": the stub must be gone when unmap returns";
+                std::printf("[ figures  ] %s (%s): unmap returned after %.1f ms\n", c.what,
+                            parse_file ? "/proc maps" : "PROCMAP_QUERY", elapsed / 1e6);
+            }
+        }
+        hosted::parse_stub_maps_file(false);
+    });
+}
+
+// The same with a genuine trap: the stub applies the change at once and lives on.
+TEST(HostedUserModeIsolation, RevocationsTakeEffectBeforeTheHalCallReturns) {
+    run_in_kernel([] {
+        for (bool parse_file : {false, true}) {
+            hosted::parse_stub_maps_file(parse_file);
+            Guest guest(PROGRAM(syscall_loop));
+            PhysAddr first = guest.add_page(data_va, hal::prot_read | hal::prot_write);
+            guest.add_page(data_va + page, hal::prot_read | hal::prot_write);
+            ASSERT_EQ(guest.run_to_trap().kind, hal::TrapKind::syscall);
+            pid_t stub = guest.stub_pid();
+            auto maps = [&] {
+                std::ifstream file("/proc/" + std::to_string(stub) + "/maps");
+                std::stringstream text;
+                text << file.rdbuf();
+                return text.str();
+            };
+            EXPECT_NE(maps().find("00600000-00602000 rw-s"), std::string::npos) << maps();
+            hal::protect(*guest.space, data_va, page, hal::prot_read);  // copy-on-write, say
+            EXPECT_NE(maps().find("00600000-00601000 r--s"), std::string::npos) << maps();
+            hal::unmap(*guest.space, data_va + page, page);
+            EXPECT_EQ(maps().find("00601000-"), std::string::npos) << maps();
+            // Replacing a mapping takes the old frame away too.
+            PhysAddr other = guest.frame();
+            ASSERT_FALSE(hal::map(*guest.space, data_va, other, hal::prot_read).is_error());
+            char offset[32];
+            std::snprintf(offset, sizeof offset, " %08llx ", static_cast<unsigned long long>(other));
+            std::string now = maps();
+            EXPECT_NE(now.find(std::string("00600000-00601000 r--s") + offset), std::string::npos) << now;
+            (void)first;
+            // Adding access waits for the next entry.
+            ASSERT_FALSE(hal::map(*guest.space, data_va + 4 * page, other, hal::prot_read).is_error());
+            EXPECT_EQ(maps().find("00604000-"), std::string::npos);
+            EXPECT_EQ(guest.stub_pid(), stub) << "an honest stub is not replaced";
+            ASSERT_EQ(guest.run_to_trap().kind, hal::TrapKind::syscall);
+            EXPECT_NE(maps().find("00604000-00605000 r--s"), std::string::npos) << maps();
+        }
+        hosted::parse_stub_maps_file(false);
+    });
+}
