@@ -27,6 +27,8 @@ public:
     bool empty() const { return count_ == 0; }
     // Sorts and merges overlapping or touching ranges; returns the count.
     unsigned normalize();
+    // After normalize(): forgets everything below `va`.
+    void drop_before(std::uint64_t va);
     const Range& operator[](unsigned index) const { return ranges_[index]; }
     unsigned count() const { return count_; }
 
@@ -48,6 +50,8 @@ public:
     // Changes since the stub last applied the table (only tracked while a stub exists: a new
     // stub gets the whole table).
     hosted::DirtyRanges dirty;
+    // The part of `dirty` where access was taken away: checked with the host once applied.
+    hosted::DirtyRanges revoked;
     // The stub process that runs this space's user code; created by the first enter_user.
     hosted::UserStub* stub = nullptr;
 };

@@ -35,6 +35,10 @@ struct HostCpu {
     void* boot_stack = nullptr;
     bool created = false;                // its pthread exists (guarded by the machine's thread lock)
     std::atomic<bool> started {false};   // it can take kicks
+    // While this CPU's thread waits for a user-mode stub running guest code: the stub's pidfd,
+    // so that a pending interrupt kicks the stub (usermode.cpp); -1 otherwise.
+    std::atomic<int> user_stub_pidfd {-1};
+    std::atomic<bool> user_stub_kicked {false};  // the stub has been kicked since it resumed
 };
 
 // How long an idle CPU spins on its pending word before it sleeps in the host.
@@ -58,6 +62,10 @@ bool machine_stopping();
 void stop_this_cpu();
 
 void capture_host_context(hal::Context& context);
+
+// In the kick handler and the stub wait: if this CPU waits for a stub running guest code and
+// an interrupt is pending, signals the stub once so that it traps (user_stub.cpp).
+void kick_user_stub(HostCpu& cpu);
 
 // Timer support (timer.cpp).
 void create_cpu_timer(HostCpu& cpu);

@@ -62,6 +62,7 @@ void on_kick(int, siginfo_t*, void*) {
         // on this very thread, so its errno must survive us.
         int saved_errno = errno;
         note_timer_expiry(*cpu);
+        kick_user_stub(*cpu);  // the thread may be waiting for a stub that runs guest code
         errno = saved_errno;
         return;
     }

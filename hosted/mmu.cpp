@@ -8,6 +8,8 @@
 #include "../kernel/hal/physmem.h"
 #include "address_space.h"
 #include "physmem.h"
+#include "stub_sync.h"
+#include "user_stub.h"
 
 namespace hosted {
 
@@ -40,6 +42,17 @@ unsigned DirtyRanges::normalize() {
     return count_;
 }
 
+void DirtyRanges::drop_before(std::uint64_t va) {
+    unsigned kept = 0;
+    for (unsigned i = 0; i < count_; ++i) {
+        if (ranges_[i].end <= va) continue;
+        ranges_[kept] = ranges_[i];
+        if (ranges_[kept].start < va) ranges_[kept].start = va;
+        ++kept;
+    }
+    count_ = kept;
+}
+
 namespace {
 
 constexpr kernel::uptr page_size = hal::page_size;
@@ -60,6 +73,20 @@ void note_change(hal::AddressSpace& space, kernel::uptr start, kernel::uptr end)
     if (space.stub) space.dirty.add(start, end);
 }
 
+// A change that took access away from pages the stub may map: also recorded as revoked.
+// Returns whether the stub must be brought in line before the hal call returns.
+bool note_revocation(hal::AddressSpace& space, kernel::uptr start, kernel::uptr end) {
+    if (!space.stub) return false;
+    space.revoked.add(start, end);
+    return true;
+}
+
+// Takes the stub's access away now (host calls: interrupts off).
+void finish_revocation(hal::AddressSpace& space) {
+    hal::InterruptGuard interrupts;
+    revoke_stub_access(space);
+}
+
 }  // namespace
 
 }  // namespace hosted
@@ -76,6 +103,7 @@ kernel::Result<AddressSpace*> create_address_space() {
 void destroy_address_space(AddressSpace* space) {
     if (!space) return;
     InterruptGuard interrupts;
+    hosted::destroy_user_stub(*space);
     delete space;
 }
 
@@ -84,26 +112,49 @@ kernel::Result<void> map(AddressSpace& space, kernel::uptr va, kernel::PhysAddr 
     if (protection & ~hosted::all_protection) return kernel::Errno::einval;
     // The stub can only map what the RAM memfd holds.
     if (pa >= hosted::physical_memory_size()) return kernel::Errno::einval;
-    kernel::SpinlockGuard guard(space.lock);
-    if (!space.table.set(va, pa, protection)) return kernel::Errno::enomem;
-    hosted::note_change(space, va, va + page_size);
+    bool revoked = false;
+    {
+        kernel::SpinlockGuard guard(space.lock);
+        hosted::PageEntry old;
+        bool replacing = space.table.lookup(va, old);
+        if (!space.table.set(va, pa, protection)) return kernel::Errno::enomem;
+        hosted::note_change(space, va, va + page_size);
+        if (replacing && (old.pa != pa || (old.protection & ~protection)))
+            revoked = hosted::note_revocation(space, va, va + page_size);
+    }
+    if (revoked) hosted::finish_revocation(space);
     return kernel::ok();
 }
 
 void unmap(AddressSpace& space, kernel::uptr va, kernel::usize length) {
     kernel::uptr start, end;
     if (!hosted::user_page_range(va, length, start, end)) return;
-    kernel::SpinlockGuard guard(space.lock);
-    space.table.clear(start, end);
-    hosted::note_change(space, start, end);
+    bool revoked = false;
+    {
+        kernel::SpinlockGuard guard(space.lock);
+        bool mapped = !space.table.visit(start, end, [](std::uint64_t, const hosted::PageEntry&) { return false; });
+        space.table.clear(start, end);
+        hosted::note_change(space, start, end);
+        if (mapped) revoked = hosted::note_revocation(space, start, end);
+    }
+    if (revoked) hosted::finish_revocation(space);
 }
 
 void protect(AddressSpace& space, kernel::uptr va, kernel::usize length, kernel::u32 protection) {
     kernel::uptr start, end;
     if (!hosted::user_page_range(va, length, start, end)) return;
-    kernel::SpinlockGuard guard(space.lock);
-    space.table.protect(start, end, protection & hosted::all_protection);
-    hosted::note_change(space, start, end);
+    protection &= hosted::all_protection;
+    bool revoked = false;
+    {
+        kernel::SpinlockGuard guard(space.lock);
+        bool lowered = !space.table.visit(start, end, [&](std::uint64_t, const hosted::PageEntry& entry) {
+            return (entry.protection & ~protection) == 0;
+        });
+        space.table.protect(start, end, protection);
+        hosted::note_change(space, start, end);
+        if (lowered) revoked = hosted::note_revocation(space, start, end);
+    }
+    if (revoked) hosted::finish_revocation(space);
 }
 
 kernel::Result<Mapping> translate(const AddressSpace& space, kernel::uptr va) {
