@@ -440,8 +440,8 @@ Result<long> sys_prlimit64(i32 pid, int resource, UserPtr<abi::Rlimit> new_limit
 
 Result<long> sys_arch_prctl(int code, u64 address) {
     hal::UserContext& context = self().context();
-    // Canonical user addresses only (a non-canonical base would fault the kernel's entry).
-    bool canonical = address < hal::user_space_end;
+    // Linux's check: below TASK_SIZE_MAX (a non-canonical base would fault on the way back).
+    bool canonical = address < 0x7ffffffff000;
     switch (code) {
     case abi::arch_set_fs:
         if (!canonical) return Errno::eperm;
