@@ -73,11 +73,12 @@ Result<Layout> lay_out(const InitialStackSpec& spec) {
     layout.arguments_start = layout.environment_start + argument_bytes;
     layout.platform = align_up(layout.arguments_start, usize(16)) + sizeof auxv_platform;
     layout.random_bytes = layout.platform + random_byte_count;
-    usize auxv_start = layout.random_bytes + auxv_entry_count * 2 * word;
+    // Linux's `sp` before rounding: the auxv right below the random bytes.
+    usize unrounded_auxv = layout.random_bytes + auxv_entry_count * 2 * word;
     layout.vector_words = 1 + (layout.argument_count + 1) + (spec.environment_count + 1);
-    // As Linux's STACK_ROUND: rsp is aligned down; the gap this leaves lies between the end
-    // of auxv and the random bytes.
-    layout.stack_pointer = align_up(auxv_start + layout.vector_words * word, usize(16));
+    // As Linux's STACK_ROUND: rsp is aligned down and the vectors follow it, so the gap this
+    // leaves lies between the end of auxv and the random bytes.
+    layout.stack_pointer = align_up(unrounded_auxv + layout.vector_words * word, usize(16));
     if (layout.stack_pointer > spec.stack_top) return Errno::einval;
     return layout;
 }
