@@ -61,9 +61,11 @@ set(NEWT_KERNEL_SOURCES
   fs/vfs.cpp
   proc/elf_loader.cpp
   proc/exec.cpp
+  proc/init_process.cpp
   proc/initial_stack.cpp
   proc/process.cpp
   proc/script.cpp
+  proc/spawn.cpp
   proc/user_thread.cpp
   syscalls/dispatcher.cpp
   syscalls/fs.cpp
