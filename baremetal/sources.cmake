@@ -38,8 +38,6 @@ list(APPEND NEWT_BAREMETAL_SOURCES
 )
 # The real entry replaces the boot skeleton's stub.
 list(FILTER NEWT_BAREMETAL_SOURCES EXCLUDE REGEX "entry_stub\\.cpp$")
-# Until the bare-metal hal mmu lands (branch metal-user), user address spaces are hosted-only.
-list(FILTER NEWT_BAREMETAL_SOURCES EXCLUDE REGEX "kernel/(mm/(address_space|user_memory)|proc/(exec|init_process|process|spawn|user_thread)|syscalls/[a-z_]+)\\.cpp$")
 include_directories(${NEWT_ROOT}/baremetal/include)
 # kstd's loops must stay loops: memcpy here forwards to kstd::memcpy.
 set_source_files_properties(${NEWT_ROOT}/kernel/lib/string.cpp PROPERTIES COMPILE_OPTIONS "-fno-tree-loop-distribute-patterns")

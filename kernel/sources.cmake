@@ -69,6 +69,7 @@ set(NEWT_KERNEL_SOURCES
   proc/user_thread.cpp
   syscalls/dispatcher.cpp
   syscalls/fs.cpp
+  syscalls/futex.cpp
   syscalls/memory.cpp
   syscalls/process.cpp
   syscalls/signal.cpp

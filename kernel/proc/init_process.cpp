@@ -5,6 +5,7 @@
 #include "../core/klog.h"
 #include "../fs/vfs.h"
 #include "../lib/string.h"
+#include "../syscalls/dispatcher.h"
 #include "spawn.h"
 
 namespace kernel {
@@ -18,6 +19,7 @@ char init_path[256] = "/sbin/init";
 Result<InitStarted> start_init() {
     InitStarted result;
     command_line_value("init", init_path, sizeof init_path);
+    set_syscall_tracing(command_line_int("strace", 0) != 0);
     StringView path(init_path, kstd::strlen(init_path));
     VfsContext context = VfsContext::for_kernel();
     if (auto found = vfs_stat(context, nullptr, path, true); found.is_error()) {
