@@ -159,7 +159,7 @@ class DirectBoot(unittest.TestCase):
             qemu_view = {}
             before = time.time()
             status, out = boot("pci\ndate\npoweroff\n", "--kernel", KERNEL, "--append", "demo=0",
-                               "--", "-monitor", f"unix:{monitor},server=on,wait=off",
+                               "--qemu-arg", "-monitor", "--qemu-arg", f"unix:{monitor},server=on,wait=off",
                                at_first_prompt=lambda: qemu_view.update(text=qemu_monitor(monitor, "info pci")))
             after = time.time()
         self.assertEqual(status, 0, out)
@@ -209,7 +209,7 @@ class DirectBoot(unittest.TestCase):
     def test_reboot_resets_the_machine_and_it_boots_again(self):
         # -action reboot=reset undoes run-qemu's -no-reboot, so the reset reaches the firmware.
         status, out = boot("reboot\npoweroff\n", "--kernel", KERNEL, "--append", "demo=0",
-                           "--", "-action", "reboot=reset")
+                           "--qemu-arg", "-action", "--qemu-arg", "reboot=reset")
         self.assertEqual(status, 0, out)
         self.assertIn("monitor: rebooting", out)
         self.assertEqual(out.count("booting on the x86_64 backend"), 2, out)
@@ -366,8 +366,8 @@ class Machine:
         self.directory = tempfile.TemporaryDirectory(prefix="newt-qemu-")
         self.qmp_path = os.path.join(self.directory.name, "qmp.sock")
         self.proc = subprocess.Popen(
-            [RUN_QEMU, "--headless", "--timeout", str(timeout), "--kernel", KERNEL, *options, "--",
-             "-qmp", f"unix:{self.qmp_path},server=on,wait=off"],
+            [RUN_QEMU, "--headless", "--timeout", str(timeout), "--kernel", KERNEL, *options,
+             "--qemu-arg", "-qmp", "--qemu-arg", f"unix:{self.qmp_path},server=on,wait=off"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.output = b""
         self.qmp = None
