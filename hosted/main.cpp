@@ -52,15 +52,18 @@ int main(int argc, char** argv) {
     app.positionals_at_end();
     CLI11_PARSE(app, argc, argv);
     if (!command.empty()) {
-        // init receives the words after "--" on the kernel command line, as on Linux.
+        // init receives the words after "--" on the kernel command line, as on Linux; a
+        // word with blanks travels in double quotes.
+        std::string words = " --";
         for (const std::string& word : command) {
-            if (word.empty() || word.find_first_of(" \t\n") != std::string::npos) {
-                std::fprintf(stderr, "newt: command words may not be empty or contain blanks: '%s'\n", word.c_str());
+            if (word.empty() || word.find_first_of("\"\n") != std::string::npos) {
+                std::fprintf(stderr, "newt: command words may not be empty or contain '\"' or newlines: '%s'\n",
+                             word.c_str());
                 return 2;
             }
+            bool quote = word.find_first_of(" \t") != std::string::npos;
+            words += quote ? " \"" + word + "\"" : " " + word;
         }
-        std::string words = " --";
-        for (const std::string& word : command) words += " " + word;
         config.command_line += words;
     }
 

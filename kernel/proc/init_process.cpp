@@ -31,15 +31,17 @@ Result<InitStarted> start_init() {
     arguments[count++] = path;
     if (const char* words = command_line_init_arguments()) {
         result.with_command = *words != '\0';
+        // Words are separated by spaces; "double quotes" keep blanks inside one word.
         for (const char* word = words; *word;) {
             while (*word == ' ') ++word;
+            if (!*word) break;
+            bool quoted = *word == '"';
+            if (quoted) ++word;
             const char* end = word;
-            while (*end && *end != ' ') ++end;
-            if (end > word) {
-                if (count == max_init_arguments) return Errno::e2big;
-                arguments[count++] = StringView(word, static_cast<usize>(end - word));
-            }
-            word = end;
+            while (*end && (quoted ? *end != '"' : *end != ' ')) ++end;
+            if (count == max_init_arguments) return Errno::e2big;
+            arguments[count++] = StringView(word, static_cast<usize>(end - word));
+            word = quoted && *end ? end + 1 : end;
         }
     }
     static const StringView environment[] = {StringView("HOME=/", 6), StringView("TERM=linux", 10)};
