@@ -44,6 +44,7 @@ def program_output(text):
 
 def host_output(stage, argv):
     """Runs argv's program from the build's staged userland on the host."""
+    stage = os.path.abspath(stage)
     program = os.path.join(stage, argv[0].lstrip("/"))
     proc = subprocess.run([program] + argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           cwd="/tmp", timeout=60)
@@ -63,7 +64,7 @@ def make_tests(test_case, launcher, stage):
                 host_status, host_printed = host_output(stage, argv)
                 self.assertEqual(host_status, status)
                 # The host prints argv[0] as the staged path; Newt as the guest path.
-                expected = host_printed.replace(os.path.join(stage, argv[0].lstrip("/")), argv[0]).strip()
+                expected = host_printed.replace(os.path.join(os.path.abspath(stage), argv[0].lstrip("/")), argv[0]).strip()
                 self.assertEqual(printed.strip(), expected, output)
         test.__name__ = "test_" + name
         setattr(test_case, test.__name__, test)
