@@ -18,6 +18,7 @@
 #include "kernel/mm/frame_allocator.h"
 #include "kernel/mm/kmalloc.h"
 #include "tests/unit/kernel/kernel_fixture.h"
+#include "tests/unit/kernel/memory_snapshot.h"
 
 namespace vfs_test {
 
@@ -84,16 +85,8 @@ std::vector<std::string> sorted_names(const VfsContext& context, const std::stri
 // Removes a tree (files, symlinks, directories), as rm -rf.
 void remove_tree(const VfsContext& context, const std::string& path);
 
-// Memory the kernel holds outside the heap's free lists: heap objects per cache, large
-// blocks and frames used by anything but the heap (tmpfs pages, radix nodes are heap).
-struct MemorySnapshot {
-    usize objects[HeapStats::cache_count];
-    usize large_blocks;
-    usize other_frames;
-};
-MemorySnapshot memory_snapshot();
-// Whether memory came back to `before` (nothing more in use: no object, large block or
-// frame); waits a little for exited threads to be reaped.
-::testing::AssertionResult memory_returns_to(const MemorySnapshot& before);
+using newt_test::memory_returns_to;
+using newt_test::memory_snapshot;
+using newt_test::MemorySnapshot;
 
 }  // namespace vfs_test
