@@ -8,8 +8,7 @@
 namespace kernel {
 
 // Runs every case on the calling kernel thread (and threads it spawns); returns the number
-// of failed cases. Declared weak because only the bare-metal image links it so far (the
-// hosted backend's user mode is being written): the monitor calls it when it is there.
-[[gnu::weak]] int run_user_mode_selftest();
+// of failed cases.
+int run_user_mode_selftest();
 
 }  // namespace kernel
