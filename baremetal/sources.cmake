@@ -2,8 +2,10 @@
 # the x86_64 HAL. Included by baremetal/CMakeLists.txt with NEWT_ROOT set.
 include(${NEWT_ROOT}/kernel/sources.cmake)
 list(TRANSFORM NEWT_KERNEL_SOURCES PREPEND ${NEWT_ROOT}/kernel/)
+list(TRANSFORM NEWT_KERNEL_USER_MODE_SOURCES PREPEND ${NEWT_ROOT}/kernel/)
 list(APPEND NEWT_BAREMETAL_SOURCES
   ${NEWT_KERNEL_SOURCES}
+  ${NEWT_KERNEL_USER_MODE_SOURCES}
   ${NEWT_ROOT}/devices/cmos_rtc.cpp
   ${NEWT_ROOT}/devices/i8042.cpp
   ${NEWT_ROOT}/devices/pci.cpp
@@ -14,11 +16,14 @@ list(APPEND NEWT_BAREMETAL_SOURCES
   ${NEWT_ROOT}/baremetal/hal/debug.cpp
   ${NEWT_ROOT}/baremetal/hal/entropy.cpp
   ${NEWT_ROOT}/baremetal/hal/io.cpp
+  ${NEWT_ROOT}/baremetal/hal/mmu.cpp
   ${NEWT_ROOT}/baremetal/hal/physmem.cpp
   ${NEWT_ROOT}/baremetal/hal/runtime.cpp
+  ${NEWT_ROOT}/baremetal/hal/usermode.cpp
   ${NEWT_ROOT}/baremetal/x86_64/acpi.cpp
   ${NEWT_ROOT}/baremetal/x86_64/apic.cpp
   ${NEWT_ROOT}/baremetal/x86_64/boot_info.cpp
+  ${NEWT_ROOT}/baremetal/x86_64/fpu.cpp
   ${NEWT_ROOT}/arch/x86_64/context_switch.S
   ${NEWT_ROOT}/arch/x86_64/cpu_exception.cpp
   ${NEWT_ROOT}/baremetal/x86_64/gdt.cpp
@@ -27,12 +32,12 @@ list(APPEND NEWT_BAREMETAL_SOURCES
   ${NEWT_ROOT}/baremetal/x86_64/main.cpp
   ${NEWT_ROOT}/baremetal/x86_64/paging.cpp
   ${NEWT_ROOT}/baremetal/x86_64/smp.cpp
+  ${NEWT_ROOT}/baremetal/x86_64/user_entry.S
+  ${NEWT_ROOT}/baremetal/x86_64/user_mode.cpp
   ${NEWT_ROOT}/baremetal/x86_64/ap_trampoline.S
 )
 # The real entry replaces the boot skeleton's stub.
 list(FILTER NEWT_BAREMETAL_SOURCES EXCLUDE REGEX "entry_stub\\.cpp$")
-# Until the bare-metal hal mmu lands (branch metal-user), user address spaces are hosted-only.
-list(FILTER NEWT_BAREMETAL_SOURCES EXCLUDE REGEX "kernel/(mm/(address_space|user_memory)|proc/(exec|process|user_thread)|syscalls/[a-z_]+)\\.cpp$")
 include_directories(${NEWT_ROOT}/baremetal/include)
 # kstd's loops must stay loops: memcpy here forwards to kstd::memcpy.
 set_source_files_properties(${NEWT_ROOT}/kernel/lib/string.cpp PROPERTIES COMPILE_OPTIONS "-fno-tree-loop-distribute-patterns")

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "../kernel/hal/backend.h"
 #include "machine.h"
@@ -40,9 +41,33 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"none"}))
         ->capture_default_str();
     app.add_option("--append", config.command_line, "Kernel command line (\"loglevel=7 demo=0\")");
-    app.add_option("--initrd", config.initrd_path, "Initramfs (a cpio archive) unpacked into the root file system");
+    config.initrd_path = NEWT_DEFAULT_INITRD;
+    app.add_option("--initrd", config.initrd_path,
+                   "Initramfs (a cpio archive) unpacked into the root file system; 'none' for none")
+        ->capture_default_str();
+    std::vector<std::string> command;
+    app.add_option("command", command,
+                   "After --: a program and its arguments for init to run (in /tmp, on the console); newt exits "
+                   "with its status (128+N if signal N killed it)");
+    app.positionals_at_end();
     CLI11_PARSE(app, argc, argv);
+    if (!command.empty()) {
+        // init receives the words after "--" on the kernel command line, as on Linux; a
+        // word with blanks travels in double quotes.
+        std::string words = " --";
+        for (const std::string& word : command) {
+            if (word.empty() || word.find_first_of("\"\n") != std::string::npos) {
+                std::fprintf(stderr, "newt: command words may not be empty or contain '\"' or newlines: '%s'\n",
+                             word.c_str());
+                return 2;
+            }
+            bool quote = word.find_first_of(" \t") != std::string::npos;
+            words += quote ? " \"" + word + "\"" : " " + word;
+        }
+        config.command_line += words;
+    }
 
+    if (config.initrd_path == "none") config.initrd_path.clear();
     config.memory_bytes = parse_size(memory);
     if (config.memory_bytes < (16u << 20) || config.memory_bytes > (64ull << 30)) {
         std::fprintf(stderr, "newt: --mem must be between 16M and 64G (got '%s')\n", memory.c_str());

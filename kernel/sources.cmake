@@ -61,9 +61,11 @@ set(NEWT_KERNEL_SOURCES
   fs/vfs.cpp
   proc/elf_loader.cpp
   proc/exec.cpp
+  proc/init_process.cpp
   proc/initial_stack.cpp
   proc/process.cpp
   proc/script.cpp
+  proc/spawn.cpp
   proc/user_thread.cpp
   syscalls/dispatcher.cpp
   syscalls/fs_descriptors.cpp
@@ -72,6 +74,7 @@ set(NEWT_KERNEL_SOURCES
   syscalls/fs_poll.cpp
   syscalls/fs_support.cpp
   syscalls/fs_tree.cpp
+  syscalls/futex.cpp
   syscalls/memory.cpp
   syscalls/process.cpp
   syscalls/signal.cpp
@@ -88,4 +91,9 @@ set(NEWT_KERNEL_SOURCES
   drivers/scancode_decoder.cpp
   drivers/serial_console.cpp
   drivers/vga_console.cpp
+)
+# The user-mode self-test needs a backend's hal/mmu.h and hal/usermode.h; only the bare-metal
+# image has them so far (the monitor reaches it through a weak reference).
+set(NEWT_KERNEL_USER_MODE_SOURCES
+  core/user_mode_selftest.cpp
 )

@@ -3,6 +3,7 @@
 
 #include "../../kernel/hal/context.h"
 #include "../../arch/x86_64/initial_frame.h"
+#include "../x86_64/address_space.h"
 
 extern "C" [[noreturn]] void newt_context_start(hal::ThreadEntry entry, void* argument);
 
@@ -19,7 +20,12 @@ void context_init(Context& context, void* stack_base, kernel::usize stack_size, 
 
 void context_adopt_current(Context&) {}  // nothing to describe: only the stack pointer matters
 
-void switch_context(Context& from, Context& to) { newt_switch_stacks(&from.stack_pointer, to.stack_pointer); }
+void switch_context(Context& from, Context& to) {
+    // The CR3 rule (x86_64/address_space.h): a user space's tables stay on a CPU only while
+    // the thread that entered it runs.
+    x86::leave_user_address_space();
+    newt_switch_stacks(&from.stack_pointer, to.stack_pointer);
+}
 
 void context_destroy(Context& context) { context = Context(); }
 

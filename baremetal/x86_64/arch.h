@@ -69,6 +69,7 @@ inline std::uint64_t read_cr3() {
 }
 
 constexpr std::uint64_t rflags_interrupt = 1u << 9;
+constexpr std::uint32_t msr_fs_base = 0xc0000100;
 constexpr std::uint32_t msr_gs_base = 0xc0000101;
 constexpr std::uint32_t msr_kernel_gs_base = 0xc0000102;  // swapped in by swapgs
 

@@ -44,8 +44,8 @@ void load_gdt(unsigned cpu) {
     gdt.entries[0] = 0;
     gdt.entries[1] = 0x00af9a000000ffffull;  // kernel code: present, ring 0, long mode
     gdt.entries[2] = 0x00cf92000000ffffull;  // kernel data
-    gdt.entries[3] = 0x00cff2000000ffffull;  // user data (ring 3)
-    gdt.entries[4] = 0x00affa000000ffffull;  // user code (ring 3, long mode)
+    gdt.entries[3] = 0x00cff2000000ffffull;  // user data (ring 3): user_data_selector
+    gdt.entries[4] = 0x00affa000000ffffull;  // user code (ring 3, long mode): user_code_selector
     auto base = reinterpret_cast<std::uint64_t>(&tss);
     std::uint64_t limit = sizeof(Tss) - 1;
     gdt.entries[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
@@ -60,16 +60,21 @@ void load_gdt(unsigned cpu) {
         "pushq %%rax\n"
         "lretq\n"
         "1:\n"
-        "movw %w2, %%ds\n"
-        "movw %w2, %%es\n"
         "movw %w2, %%ss\n"
         "xorl %%eax, %%eax\n"
+        "movw %%ax, %%ds\n"
+        "movw %%ax, %%es\n"
         "movw %%ax, %%fs\n"
         "movw %%ax, %%gs\n"
         :
         : "m"(pointer), "i"(kernel_code_selector), "r"(std::uint32_t(kernel_data_selector))
         : "rax", "memory");
     asm volatile("ltr %w0" ::"r"(std::uint16_t(5 * 8)));
+}
+
+std::uint64_t tss_rsp0_address(unsigned cpu) {
+    // rsp0 sits at byte 4 of the TSS, not 8-byte aligned: only assembly writes it.
+    return reinterpret_cast<std::uint64_t>(&tsses[cpu]) + __builtin_offsetof(Tss, rsp);
 }
 
 }  // namespace x86

@@ -1,6 +1,9 @@
 // Interrupt entry stubs: one per vector, pushing a dummy error code where the CPU pushes
 // none, then the vector, then a common path that saves the registers in an InterruptFrame
-// (see interrupts.h) and calls x86_interrupt(frame).
+// (see interrupts.h) and calls x86_interrupt(frame), or x86_user_trap(frame) when the CPU
+// was in ring 3 (user_mode.h). Coming from ring 3 it first swaps GS to the kernel's per-CPU
+// block and clears the flags the interrupt left as the user had them (AC above all, which
+// would lift SMAP); x86_user_trap never returns here.
 
     .text
     .macro STUB vector, has_error_code
@@ -35,6 +38,14 @@ interrupt_common:
     .cfi_startproc simple
     .cfi_signal_frame
     .cfi_def_cfa %rsp, 7*8
+    testb $3, 3*8(%rsp)  // the interrupted CS (above the vector, error code and rip)
+    jz 1f
+    swapgs
+    pushq $2             // rflags = only the always-one bit: AC, DF, TF off (IF already is)
+    .cfi_adjust_cfa_offset 8
+    popfq
+    .cfi_adjust_cfa_offset -8
+1:
     cld
     pushq %rax
     pushq %rbx
@@ -53,6 +64,8 @@ interrupt_common:
     pushq %r15
     .cfi_adjust_cfa_offset 15*8
     movq %rsp, %rdi
+    testb $3, 18*8(%rsp)  // the interrupted CS, above the 15 registers
+    jnz .Lfrom_user
     // Keep the ABI's 16-byte alignment for the C++ handler.
     movq %rsp, %rbx
     andq $-16, %rsp
@@ -75,6 +88,11 @@ interrupt_common:
     popq %rax
     addq $16, %rsp  // vector and error code
     iretq
+.Lfrom_user:
+    xorl %ebp, %ebp  // backtraces stop here instead of following the user's frame pointer
+    andq $-16, %rsp
+    call x86_user_trap
+    ud2
     .cfi_endproc
     .size interrupt_common, . - interrupt_common
 

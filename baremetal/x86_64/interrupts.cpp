@@ -37,7 +37,9 @@ struct IrqSlot {
 };
 IrqSlot irq_slots[hal::irq_line_count];
 
-[[noreturn]] void report_exception(const InterruptFrame& frame) {
+}  // namespace
+
+void report_exception(const InterruptFrame& frame) {
     arch::ExceptionState state {};
     state.vector = frame.vector;
     state.error_code = frame.error_code;
@@ -50,8 +52,6 @@ IrqSlot irq_slots[hal::irq_line_count];
     arch::report_kernel_exception(state);
 }
 
-}  // namespace
-
 void load_idt() {
     if (!idt_built) {
         for (unsigned vector = 0; vector < 256; ++vector) {
@@ -60,7 +60,8 @@ void load_idt() {
             entry.offset_low = handler & 0xffff;
             entry.selector = kernel_code_selector;
             entry.ist = vector == 8 ? ist_double_fault : vector == 2 ? ist_nmi : 0;
-            entry.type_attributes = 0x8e;  // present, ring 0, 64-bit interrupt gate
+            // Present, 64-bit interrupt gate; ring 0, or ring 3 for int3.
+            entry.type_attributes = vector == 3 ? 0xee : 0x8e;
             entry.offset_middle = (handler >> 16) & 0xffff;
             entry.offset_high = static_cast<std::uint32_t>(handler >> 32);
             entry.reserved = 0;
@@ -81,12 +82,7 @@ bool install_irq_handler(unsigned line, hal::IrqHandler handler, void* context) 
     return true;
 }
 
-}  // namespace x86
-
-extern "C" void x86_interrupt(x86::InterruptFrame* frame) {
-    using namespace x86;
-    unsigned vector = static_cast<unsigned>(frame->vector);
-    if (vector < 32) report_exception(*frame);
+void handle_interrupt_vector(unsigned vector) {
     if (vector == spurious_vector) return;  // no EOI for spurious interrupts
     if (vector == timer_vector) {
         lapic_eoi();
@@ -100,6 +96,16 @@ extern "C" void x86_interrupt(x86::InterruptFrame* frame) {
     } else {
         lapic_eoi();
     }
+}
+
+}  // namespace x86
+
+// Interrupts and exceptions from ring 0 (interrupt_stubs.S; ring 3 goes to x86_user_trap).
+extern "C" void x86_interrupt(x86::InterruptFrame* frame) {
+    using namespace x86;
+    unsigned vector = static_cast<unsigned>(frame->vector);
+    if (vector < 32) report_exception(*frame);
+    handle_interrupt_vector(vector);
     // Returning to interruptible code: the kernel may switch threads here. The interrupted
     // state stays in this frame on the old thread's stack until it is resumed.
     if (frame->rflags & rflags_interrupt) kernel_interrupt_exit();

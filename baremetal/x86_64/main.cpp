@@ -13,6 +13,7 @@
 #include "interrupts.h"
 #include "paging.h"
 #include "smp.h"
+#include "user_mode.h"
 
 extern "C" [[noreturn]] void baremetal_entry(std::uint32_t protocol, std::uint64_t info_physical) {
     static hal::BootInfo boot_info;
@@ -27,6 +28,7 @@ extern "C" [[noreturn]] void baremetal_entry(std::uint32_t protocol, std::uint64
     x86::plan_cpus();
     x86::calibrate_clocks();
     x86::init_kernel_page_tables(boot_info);
+    x86::init_user_mode(0);
     boot_info.cpu_count = x86::planned_cpu_count();
     boot_info.rtc_century_register = x86::acpi_info().rtc_century_register;
     klog_info("x86_64: booted by %s; ACPI %s, %u CPUs in the MADT, IOAPIC at %#llx; TSC %llu MHz",

@@ -26,6 +26,7 @@ std::uint64_t pool_end = 0;
 
 std::uint64_t* table(std::uint64_t physical_address) { return physical<std::uint64_t>(physical_address); }
 
+// Only init_kernel_page_tables creates tables: the kernel half is fixed once it returns.
 std::uint64_t new_table() {
     if (pool_next == pool_end) kernel::panic("paging: page-table pool exhausted");
     std::uint64_t frame = pool_next;
@@ -148,5 +149,7 @@ void load_kernel_page_tables() {
 }
 
 bool no_execute_enabled() { return nx != 0; }
+
+std::uint64_t kernel_page_table_root() { return root; }
 
 }  // namespace x86

@@ -21,4 +21,9 @@ void load_kernel_page_tables();
 // Whether the CPU honours the no-execute bit (EFER.NXE was set by boot.S).
 bool no_execute_enabled();
 
+// Physical address of the kernel's PML4. Its upper half (entries 256..511: the direct map
+// and the kernel image) is complete after init_kernel_page_tables and never changes, so user
+// address spaces copy those entries once (address_space.h).
+std::uint64_t kernel_page_table_root();
+
 }  // namespace x86

@@ -14,6 +14,7 @@
 #include "gdt.h"
 #include "interrupts.h"
 #include "paging.h"
+#include "user_mode.h"
 
 extern "C" const std::uint8_t ap_trampoline_start[], ap_trampoline_end[];
 extern "C" const std::uint8_t ap_trampoline_cr3[], ap_trampoline_efer[], ap_trampoline_stack[],
@@ -56,12 +57,15 @@ extern "C" [[noreturn]] void ap_entry(unsigned cpu) {
     load_gdt(cpu);
     load_idt();
     set_gs_base(per_cpu[cpu]);
+    init_user_mode(cpu);
     lapic_init();
     ap_alive.store(true, std::memory_order_release);
     kernel_secondary_main(cpu);
 }
 
 void init_boot_cpu() { set_gs_base(per_cpu[0]); }
+
+PerCpu& cpu_block(unsigned cpu) { return per_cpu[cpu]; }
 
 void plan_cpus() {
     std::uint32_t apic_id = lapic_id();

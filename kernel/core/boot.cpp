@@ -7,6 +7,7 @@
 #include "../drivers/keyboard.h"
 #include "../drivers/serial_console.h"
 #include "../fs/root_file_system.h"
+#include "../proc/init_process.h"
 #include "../drivers/vga_console.h"
 #include "../hal/boot.h"
 #include "../hal/cpu.h"
@@ -58,6 +59,11 @@ void first_thread(void*) {
         exit_thread(0);
     }
     if (auto result = start_load_average(); result.is_error()) klog_warn("loadavg: %s", errno_name(result.error()));
+    auto init = start_init();
+    if (init.is_error()) klog_error("init: %s", errno_name(init.error()));
+    // A command for init ("-- /path args") owns the console; otherwise the monitor stays
+    // (until there is a shell).
+    if (init.has_value() && init->with_command) exit_thread(0);
     if (command_line_int("demo", 1)) run_self_demo();
     run_monitor();
 }

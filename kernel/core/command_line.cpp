@@ -13,10 +13,32 @@ void set_command_line(const char* text) { kstd::strlcpy(text_storage, text ? tex
 
 const char* command_line() { return text_storage; }
 
-bool command_line_value(const char* key, char* value, usize size) {
-    usize key_length = kstd::strlen(key);
+// Where the kernel's own words end: at a " -- " word, after which everything is init's.
+const char* end_of_kernel_words() {
     for (const char* word = text_storage; *word;) {
         while (*word == ' ') ++word;
+        const char* end = word;
+        while (*end && *end != ' ') ++end;
+        if (end - word == 2 && word[0] == '-' && word[1] == '-') return word;
+        word = end;
+    }
+    return text_storage + kstd::strlen(text_storage);
+}
+
+const char* command_line_init_arguments() {
+    const char* separator = end_of_kernel_words();
+    if (!*separator) return nullptr;
+    separator += 2;
+    while (*separator == ' ') ++separator;
+    return separator;
+}
+
+bool command_line_value(const char* key, char* value, usize size) {
+    usize key_length = kstd::strlen(key);
+    const char* limit = end_of_kernel_words();
+    for (const char* word = text_storage; word < limit && *word;) {
+        while (*word == ' ') ++word;
+        if (word >= limit) break;
         const char* end = word;
         while (*end && *end != ' ') ++end;
         if (static_cast<usize>(end - word) >= key_length && kstd::strncmp(word, key, key_length) == 0 &&

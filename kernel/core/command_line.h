@@ -12,5 +12,9 @@ const char* command_line();
 bool command_line_value(const char* key, char* value, usize size);
 // The value of `key` as a decimal integer, or `fallback` when absent or malformed.
 long command_line_int(const char* key, long fallback);
+// What follows a "--" word: arguments for init (Linux passes them the same way); nullptr
+// when there is no "--". Words are separated by spaces; init_process.cpp splits them
+// (double quotes keep blanks in one word).
+const char* command_line_init_arguments();
 
 }  // namespace kernel

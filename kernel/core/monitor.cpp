@@ -15,6 +15,7 @@
 #include "klog.h"
 #include "panic.h"
 #include "scheduler.h"
+#include "user_mode_selftest.h"
 #include "wall_clock.h"
 
 namespace kernel {
@@ -120,6 +121,14 @@ void command_crash(const char* kind) {
         kprintf("  %-8s %s\n", crash->name, crash->description);
 }
 
+void command_usertest(const char*) {
+    if (!run_user_mode_selftest) {
+        kprintf("usertest: this backend has no user mode yet\n");
+        return;
+    }
+    run_user_mode_selftest();
+}
+
 const Command commands[] = {
     {"help", "list the commands", command_help},
     {"threads", "list kernel threads", command_threads},
@@ -136,6 +145,7 @@ const Command commands[] = {
     {"reboot", "restart Newt", command_reboot},
     {"panic", "crash the kernel on purpose (tests the panic path)", command_panic},
     {"crash", "take a CPU exception on purpose: crash null|rodata|exec|divide|ud2", command_crash},
+    {"usertest", "run the user-mode self-test (ring 3 through the HAL)", command_usertest},
 };
 
 void command_help(const char*) {

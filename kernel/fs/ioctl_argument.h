@@ -15,23 +15,17 @@ Result<void> copy_to_user(AddressSpace& space, uptr destination, const void* sou
 
 class IoctlArgument {
 public:
-    // `address` in the user address space `space` (the calling process's). The user-copy
-    // functions are bound here, in the caller, so that file systems and drivers do not
-    // depend on them at link time (the bare-metal image has no user memory yet).
-    static IoctlArgument user(AddressSpace& space, uptr address) {
-        return IoctlArgument(&space, address, &copy_to_user, &copy_from_user);
-    }
+    // `address` in the user address space `space` (the calling process's).
+    static IoctlArgument user(AddressSpace& space, uptr address) { return IoctlArgument(&space, address); }
     // A kernel pointer (nullptr: every copy is EFAULT, as a null user pointer would be).
-    static IoctlArgument kernel(void* pointer) {
-        return IoctlArgument(nullptr, reinterpret_cast<uptr>(pointer), nullptr, nullptr);
-    }
+    static IoctlArgument kernel(void* pointer) { return IoctlArgument(nullptr, reinterpret_cast<uptr>(pointer)); }
 
     // The raw argument, for requests that take an integer.
     uptr value() const { return address_; }
 
     template <typename T>
     Result<void> write(const T& value) const {
-        if (space_) return to_user_(*space_, address_, &value, sizeof value);
+        if (space_) return copy_to_user(*space_, address_, &value, sizeof value);
         if (!address_) return Errno::efault;
         kstd::memcpy(reinterpret_cast<void*>(address_), &value, sizeof value);
         return ok();
@@ -40,7 +34,7 @@ public:
     Result<T> read() const {
         T value {};
         if (space_) {
-            TRY(from_user_(*space_, &value, address_, sizeof value));
+            TRY(copy_from_user(*space_, &value, address_, sizeof value));
         } else {
             if (!address_) return Errno::efault;
             kstd::memcpy(&value, reinterpret_cast<const void*>(address_), sizeof value);
@@ -49,15 +43,10 @@ public:
     }
 
 private:
-    using ToUser = Result<void> (*)(AddressSpace&, uptr, const void*, usize);
-    using FromUser = Result<void> (*)(AddressSpace&, void*, uptr, usize);
-    IoctlArgument(AddressSpace* space, uptr address, ToUser to_user, FromUser from_user)
-        : space_(space), address_(address), to_user_(to_user), from_user_(from_user) {}
+    IoctlArgument(AddressSpace* space, uptr address) : space_(space), address_(address) {}
 
     AddressSpace* space_;  // nullptr: a kernel pointer
     uptr address_;
-    ToUser to_user_;
-    FromUser from_user_;
 };
 
 }  // namespace kernel

@@ -2,6 +2,7 @@
 
 #include "../core/klog.h"
 #include "../hal/cpu.h"
+#include "../hal/debug.h"
 #include "../mm/heap.h"
 #include "../syscalls/dispatcher.h"
 
@@ -199,8 +200,14 @@ void UserThread::main(void* argument) {
     ExitStatus status = self->exit_status_;
     self->finished_.store(true, std::memory_order_release);
     // From here `self` may go with the process (when the parent reaps it).
+    bool was_init = Process::init().get() == process.get();
     process->exit(status);
     process = nullptr;
+    if (was_init) {
+        int code = status.signal ? 128 + status.signal : status.code;
+        klog_info("init exited with status %d: powering off", code);
+        hal::poweroff(code);
+    }
     exit_thread(status.signal ? 128 + status.signal : status.code);
 }
 

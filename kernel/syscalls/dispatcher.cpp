@@ -3,6 +3,7 @@
 #include "../core/klog.h"
 #include "../proc/user_thread.h"
 #include "fs.h"
+#include "futex.h"
 #include "memory.h"
 #include "process.h"
 #include "signal.h"
@@ -34,6 +35,9 @@ struct Table {
 
 constexpr Table table;
 
+// The kernel command line's "strace=1": every syscall and its result in the kernel log.
+bool trace_syscalls = false;
+
 // Unknown numbers are logged once each (a program probing for features calls them often).
 std::atomic<u64> logged_unknown[table_size / 64];
 
@@ -57,8 +61,19 @@ long invoke_syscall(u64 number, const u64 (&arguments)[6]) {
         return -static_cast<long>(Errno::enosys);
     }
     Result<long> result = table.entries[number].handler(arguments);
-    return result.is_error() ? -static_cast<long>(result.error()) : result.value();
+    long value = result.is_error() ? -static_cast<long>(result.error()) : result.value();
+    if (trace_syscalls) {
+        UserThread* thread = current_user_thread();
+        klog(LogLevel::info, "pid %d: %s(%#llx, %#llx, %#llx, %#llx) = %ld%s%s", thread ? thread->tid() : 0,
+             table.entries[number].name, static_cast<unsigned long long>(arguments[0]),
+             static_cast<unsigned long long>(arguments[1]), static_cast<unsigned long long>(arguments[2]),
+             static_cast<unsigned long long>(arguments[3]), value, result.is_error() ? " " : "",
+             result.is_error() ? errno_name(result.error()) : "");
+    }
+    return value;
 }
+
+void set_syscall_tracing(bool enabled) { trace_syscalls = enabled; }
 
 void dispatch_syscall(UserThread& thread) {
     hal::UserContext& context = thread.context();

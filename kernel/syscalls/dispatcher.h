@@ -19,6 +19,9 @@ void dispatch_syscall(UserThread& thread);
 // thread must run `thread` (current_user_thread() == &thread).
 long invoke_syscall(u64 number, const u64 (&arguments)[6]);
 
+// Logs every syscall with its arguments and result (the command line's strace=1).
+void set_syscall_tracing(bool enabled);
+
 // The name of a syscall number ("read"), or nullptr when Newt does not know it.
 const char* syscall_name(u64 number);
 

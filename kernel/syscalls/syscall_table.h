@@ -50,6 +50,8 @@
     X(322, execveat)                \
     X(334, rseq)                    \
     X(435, clone3)                  \
+    /* futex.h */                   \
+    X(202, futex)                   \
     /* system.h */                  \
     X(63, uname)                    \
     X(99, sysinfo)                  \

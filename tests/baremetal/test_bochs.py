@@ -86,6 +86,18 @@ class BochsBoot(unittest.TestCase):
         self.assertIn("newt: power off, status 134", out)
         self.assertEqual(status, 134, out)
 
+    def test_usertest_on_two_skylake_cpus(self):
+        # The user-mode self-test on a second emulator: Bochs's Skylake-X model brings XSAVE
+        # with AVX-512 (the largest state the kernel enables), SMEP and SMAP.
+        status, out, seconds = boot(["usertest", "poweroff"], "--smp", "2", "--cpu", "corei7_skylake_x", timeout=240)
+        print(f"\nBochs: usertest in {seconds:.1f} s", file=sys.stderr)
+        self.assertEqual(status, 0, out)
+        self.assertRegex(out, r"fpu: XSAVE, components 0xe7 \(x87 SSE AVX AVX-512\), \d+-byte state")
+        self.assertIn("SMEP on, SMAP on", out)
+        self.assertNotIn("FAILED", out)
+        self.assertEqual(len(re.findall(r"usertest: .+?: ok\r?\n", out)), 18, out)
+        self.assertIn("usertest: summary: 18 passed, 0 failed, 0 skipped", out)
+
     def test_terminal_is_raw_and_ctrl_a_x_quits(self):
         # Interactive use: the script's standard input is a terminal.
         master, slave = pty.openpty()

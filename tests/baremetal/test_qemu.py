@@ -159,7 +159,7 @@ class DirectBoot(unittest.TestCase):
             qemu_view = {}
             before = time.time()
             status, out = boot("pci\ndate\npoweroff\n", "--kernel", KERNEL, "--append", "demo=0",
-                               "--", "-monitor", f"unix:{monitor},server=on,wait=off",
+                               "--qemu-arg", "-monitor", "--qemu-arg", f"unix:{monitor},server=on,wait=off",
                                at_first_prompt=lambda: qemu_view.update(text=qemu_monitor(monitor, "info pci")))
             after = time.time()
         self.assertEqual(status, 0, out)
@@ -209,7 +209,7 @@ class DirectBoot(unittest.TestCase):
     def test_reboot_resets_the_machine_and_it_boots_again(self):
         # -action reboot=reset undoes run-qemu's -no-reboot, so the reset reaches the firmware.
         status, out = boot("reboot\npoweroff\n", "--kernel", KERNEL, "--append", "demo=0",
-                           "--", "-action", "reboot=reset")
+                           "--qemu-arg", "-action", "--qemu-arg", "reboot=reset")
         self.assertEqual(status, 0, out)
         self.assertIn("monitor: rebooting", out)
         self.assertEqual(out.count("booting on the x86_64 backend"), 2, out)
@@ -316,6 +316,49 @@ class SmpBoot(unittest.TestCase):
             self.assertIn("cpu%d idle%d: cpu%d: online" % (cpu, cpu, cpu), out)
         self.assertIn("smp: 4 of 4 CPUs online", out)
         self.assertRegex(out, r"up \d+\.\d{3} s, 4 CPUs")
+class UserMode(unittest.TestCase):
+    """`usertest` (kernel/core/user_mode_selftest.cpp) runs hand-assembled programs in ring 3
+    through the HAL: every case must print `ok` (or `skipped` where the machine lacks what it
+    needs), and the summary must agree with the case lines. QEMU's default CPU (qemu64) has no
+    XSAVE, so it covers the FXSAVE path; `-cpu max` brings XSAVE, AVX, SMEP and SMAP."""
+
+    def usertest(self, *options):
+        status, out = boot("usertest\npoweroff\n", "--kernel", KERNEL, "--append", "demo=0", *options, timeout=240)
+        self.assertEqual(status, 0, out)
+        cases = dict(re.findall(r"usertest: (.+?): (ok|FAILED: [^\r\n]*|skipped: [^\r\n]*)\r?\n", out))
+        self.assertEqual([name for name, result in cases.items() if not (result == "ok" or
+                                                                         result.startswith("skipped"))], [], out)
+        summary = re.search(r"usertest: summary: (\d+) passed, (\d+) failed, (\d+) skipped", out)
+        self.assertIsNotNone(summary, out)
+        passed, failed, skipped = map(int, summary.groups())
+        self.assertEqual(failed, 0, out)
+        self.assertEqual(passed, sum(result == "ok" for result in cases.values()), out)
+        self.assertEqual(skipped, sum(result.startswith("skipped") for result in cases.values()), out)
+        self.assertEqual(len(cases), 18, out)
+        figures = re.search(r"usertest: figures: ([^\r\n]*)", out)
+        self.assertIsNotNone(figures, out)
+        print("\n  usertest %s: %s" % (" ".join(options), figures.group(1)), file=sys.stderr)
+        return out, cases
+
+    def test_one_cpu_fxsave(self):
+        out, cases = self.usertest("--smp", "1")
+        self.assertIn("fpu: FXSAVE, components 0x3 (x87 SSE), 512-byte state", out)
+        self.assertEqual(sorted(name for name, result in cases.items() if result != "ok"),
+                         ["two spaces on two CPUs at once", "ymm0-15 survive traps and thread switches"], out)
+
+    def test_two_cpus_xsave_avx_smep_smap(self):
+        out, cases = self.usertest("--smp", "2", "--cpu", "max")
+        self.assertRegex(out, r"fpu: XSAVE, components 0x[0-9a-f]*[67] \(x87 SSE AVX")
+        self.assertIn("SMEP on, SMAP on", out)
+        self.assertEqual([name for name, result in cases.items() if result != "ok"], [], out)
+        self.assertIn("AVX yes", out)
+
+    def test_four_cpus(self):
+        out, cases = self.usertest("--smp", "4")
+        self.assertIn("smp: 4 of 4 CPUs online", out)
+        self.assertEqual(cases["two spaces on two CPUs at once"], "ok", out)
+
+
 class Machine:
     """QEMU running newt.elf with a QMP socket: serial output, keys and the VGA text memory."""
 
@@ -323,8 +366,8 @@ class Machine:
         self.directory = tempfile.TemporaryDirectory(prefix="newt-qemu-")
         self.qmp_path = os.path.join(self.directory.name, "qmp.sock")
         self.proc = subprocess.Popen(
-            [RUN_QEMU, "--headless", "--timeout", str(timeout), "--kernel", KERNEL, *options, "--",
-             "-qmp", f"unix:{self.qmp_path},server=on,wait=off"],
+            [RUN_QEMU, "--headless", "--timeout", str(timeout), "--kernel", KERNEL, *options,
+             "--qemu-arg", "-qmp", "--qemu-arg", f"unix:{self.qmp_path},server=on,wait=off"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.output = b""
         self.qmp = None

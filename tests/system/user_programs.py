@@ -1,0 +1,70 @@
+"""The user-program cases both backends run: the same static binaries from the initramfs,
+started as `-- /path args` (init runs them in /tmp and the machine powers off with their
+status). Programs that are plain Linux programs are also run on the host, and their output
+must be the same on Newt (a differential test).
+
+A launcher is a function (argv) -> (status, output) for one backend.
+"""
+import os
+import re
+import subprocess
+
+# (name, argv, expected status, regexes the output must match, run on the host too)
+CASES = [
+    ("hello_glibc", ["/tests/hello", "a", "b"], 0, [r"hello from /tests/hello \[a\] \[b\]"], True),
+    ("hello_musl", ["/tests/hello_musl", "x"], 0, [r"hello from /tests/hello_musl \[x\]"], True),
+    ("hello_cpp", ["/tests/hello_cpp"], 0, [r"static constructors ran", r"sum of squares 1\.\.10 = 385",
+                                              r"caught: division by zero", r"done"], True),
+    ("exit_status", ["/tests/exit_with", "42"], 42, [], True),
+    ("segv", ["/tests/crash", "segv"], 128 + 11, [], False),
+    ("sigill", ["/tests/crash", "ill"], 128 + 4, [], False),
+    ("sigfpe", ["/tests/crash", "fpe"], 128 + 8, [], False),
+    ("abort", ["/tests/crash", "abort"], 128 + 6, [], False),
+    ("fork_exec", ["/tests/fork_exec", "200", "/tests/exit_with"], 0, [r"fork_exec: 200 of 200 rounds exited 7"], False),
+    ("preemption", ["/tests/preempt"], 0, [r"parent ran while the child spun", r"child killed by signal 9"], True),
+    ("missing_program", ["/tests/no_such_program"], 127, [r"init: /tests/no_such_program: No such file"], False),
+    ("busybox_sh", ["/bin/busybox", "sh", "-c",
+                    "echo hi | cat; ls /; mkdir -p /tmp/a/b; echo x > /tmp/a/f; cat /tmp/a/f; rm -r /tmp/a"],
+     0, [r"(?m)^hi$", r"(?m)^bin\s", r"(?m)^x$"], False),
+]
+
+_KERNEL_LINE = re.compile(r"^\[\s*\d+\.\d+\] ")
+
+
+def program_output(text):
+    """What the program printed: the console minus kernel log lines, init's notes and the
+    power-off line."""
+    lines = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if _KERNEL_LINE.match(line) or line.startswith("init: ") or line.startswith("newt: power off"):
+            continue
+        lines.append(line)
+    return "\n".join(line for line in lines if line.strip())
+
+
+def host_output(stage, argv):
+    """Runs argv's program from the build's staged userland on the host."""
+    stage = os.path.abspath(stage)
+    program = os.path.join(stage, argv[0].lstrip("/"))
+    proc = subprocess.run([program] + argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          cwd="/tmp", timeout=60)
+    return proc.returncode, proc.stdout.decode(errors="replace")
+
+
+def make_tests(test_case, launcher, stage):
+    """Adds one test method per case to `test_case` (a unittest.TestCase subclass)."""
+    for name, argv, status, patterns, differential in CASES:
+        def test(self, argv=argv, status=status, patterns=patterns, differential=differential):
+            got_status, output = launcher(argv)
+            printed = program_output(output)
+            self.assertEqual(got_status, status, output)
+            for pattern in patterns:
+                self.assertRegex(output, pattern)
+            if differential and stage:
+                host_status, host_printed = host_output(stage, argv)
+                self.assertEqual(host_status, status)
+                # The host prints argv[0] as the staged path; Newt as the guest path.
+                expected = host_printed.replace(os.path.join(os.path.abspath(stage), argv[0].lstrip("/")), argv[0]).strip()
+                self.assertEqual(printed.strip(), expected, output)
+        test.__name__ = "test_" + name
+        setattr(test_case, test.__name__, test)

@@ -1,0 +1,111 @@
+// /sbin/init, pid 1 (minimal; step 8 grows it into the real init).
+//
+// Mounts what is not mounted yet of /proc (proc), /dev (devtmpfs) and /tmp (tmpfs). With a
+// command (the kernel passes the words after "--" on its command line as arguments), runs
+// it as a child in /tmp and exits with its status, 128 + N when signal N killed it; the
+// kernel then powers off with that status. Without one, it reaps orphans forever.
+#include <errno.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+namespace {
+
+void say(const std::string& text) {
+    std::string line = "init: " + text + "\n";
+    (void)!write(2, line.data(), line.size());
+}
+
+std::set<std::string> mounted_directories() {
+    std::set<std::string> targets;
+    std::ifstream mounts("/proc/mounts");
+    std::string line;
+    while (std::getline(mounts, line)) {
+        std::istringstream fields(line);
+        std::string source, target;
+        if (fields >> source >> target) targets.insert(target);
+    }
+    return targets;
+}
+
+void mount_missing() {
+    struct Wanted {
+        const char* type;
+        const char* target;
+        const char* options;
+    };
+    // /proc first: it tells what else is mounted.
+    if (mount("proc", "/proc", "proc", 0, nullptr) != 0 && errno != EBUSY) {
+        // Already there (the kernel mounts it) or not mountable: /proc/mounts decides below.
+    }
+    std::set<std::string> mounted = mounted_directories();
+    for (const Wanted& wanted : {Wanted {"proc", "/proc", nullptr}, Wanted {"devtmpfs", "/dev", nullptr},
+                                 Wanted {"tmpfs", "/tmp", "mode=1777"}}) {
+        if (mounted.count(wanted.target)) continue;
+        mkdir(wanted.target, 0755);
+        if (mount(wanted.type, wanted.target, wanted.type, 0, wanted.options) != 0)
+            say(std::string("mount ") + wanted.target + ": " + strerror(errno));
+    }
+}
+
+int status_code(int status) {
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    return 255;
+}
+
+int run_command(char** command) {
+    pid_t child = fork();
+    if (child < 0) {
+        say(std::string("fork: ") + strerror(errno));
+        return 126;
+    }
+    if (child == 0) {
+        if (chdir("/tmp") != 0) say(std::string("chdir /tmp: ") + strerror(errno));
+        execv(command[0], command);
+        int error = errno;
+        say(std::string(command[0]) + ": " + strerror(error));
+        _exit(error == ENOENT ? 127 : 126);
+    }
+    // Reap everything (orphans come to pid 1) until the command itself ends.
+    for (;;) {
+        int status = 0;
+        pid_t done = waitpid(-1, &status, 0);
+        if (done == child) return status_code(status);
+        if (done < 0 && errno != EINTR) {
+            say(std::string("waitpid: ") + strerror(errno));
+            return 126;
+        }
+    }
+}
+
+[[noreturn]] void reap_forever() {
+    for (;;) {
+        int status;
+        if (waitpid(-1, &status, 0) < 0) {
+            timespec pause {1, 0};
+            nanosleep(&pause, nullptr);
+        }
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (getpid() != 1) {
+        say("not pid 1; refusing to run");
+        return 1;
+    }
+    mount_missing();
+    if (argc > 1) return run_command(argv + 1);
+    reap_forever();
+}
