@@ -154,10 +154,8 @@ static_assert(sizeof(Statfs) == 120);
 inline constexpr std::int64_t tmpfs_magic = 0x01021994;  // also devtmpfs
 inline constexpr std::int64_t proc_super_magic = 0x9fa0;
 inline constexpr std::int64_t pipefs_magic = 0x50495045;
-// f_flags: ST_VALID says the flags are filled in (Linux 2.6.36).
+// f_flags: ST_VALID says the flags are filled in (Linux 2.6.36); Newt's mounts have no
+// other flags.
 inline constexpr std::int64_t st_valid = 0x0020;
-inline constexpr std::int64_t st_nosuid = 0x0002;
-inline constexpr std::int64_t st_nodev = 0x0004;
-inline constexpr std::int64_t st_noexec = 0x0008;
 
 }  // namespace kernel::abi

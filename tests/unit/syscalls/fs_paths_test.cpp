@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -215,6 +217,98 @@ TEST(PointerArguments, AreEfaultEverywhere) {
         EXPECT_EQ(both.call(SYS_umount2, {bad, value(0)}), "EFAULT");
         // Nothing was created by the failed calls.
         EXPECT_EQ(both.call(SYS_access, {Arg::string("other"), value(F_OK)}), "ENOENT");
+    });
+}
+
+// Each descriptor argument, one at a time, naming no open file (and an O_PATH descriptor,
+// which only some calls accept: Linux's fdget versus fdget_raw).
+TEST(DescriptorArguments, AreEbadfEverywhere) {
+    run_in_kernel([] {
+        SyscallDifferential both("ebadf");
+        int file = both.open("f", O_CREAT | O_RDWR);
+        ASSERT_GE(file, 0);
+        both.call(SYS_write, {Arg::fd(file), Arg::input("0123456789"), value(10)});
+        both.call(SYS_mkdir, {Arg::string("d"), value(0755)});
+        int path_only = both.open("f", O_PATH);
+        int directory_path = both.open("d", O_PATH | O_DIRECTORY);
+        timespec now[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
+        std::string times(reinterpret_cast<char*>(now), sizeof now);
+        struct Case {
+            const char* what;
+            long number;
+            std::vector<Arg> (*arguments)(Arg fd, Arg file, const std::string& times);
+            const char* with_path_only;  // the outcome for an O_PATH descriptor
+        };
+        const Case cases[] = {
+            {"read", SYS_read, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, Arg::output(4), value(4)}; }, "EBADF"},
+            {"write", SYS_write, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, Arg::input("x"), value(1)}; }, "EBADF"},
+            {"pread64", SYS_pread64, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, Arg::output(4), value(4), value(0)}; }, "EBADF"},
+            {"pwrite64", SYS_pwrite64, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, Arg::input("x"), value(1), value(0)}; }, "EBADF"},
+            {"readv", SYS_readv, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, Arg::output_vector({4}), value(1)}; }, "EBADF"},
+            {"writev", SYS_writev, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, Arg::input_vector({"x"}), value(1)}; }, "EBADF"},
+            {"preadv", SYS_preadv, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, Arg::output_vector({4}), value(1), value(0), value(0)}; }, "EBADF"},
+            {"pwritev2", SYS_pwritev2, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, Arg::input_vector({"x"}), value(1), value(-1), value(0), value(0)}; }, "EBADF"},
+            {"lseek", SYS_lseek, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, value(0), value(SEEK_SET)}; }, "EBADF"},
+            {"sendfile in", SYS_sendfile, [](Arg fd, Arg file, const std::string&) { return std::vector<Arg> {file, fd, value(0), value(1)}; }, "EBADF"},
+            {"sendfile out", SYS_sendfile, [](Arg fd, Arg file, const std::string&) { return std::vector<Arg> {fd, file, value(0), value(1)}; }, "EBADF"},
+            {"fsync", SYS_fsync, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd}; }, "EBADF"},
+            {"fdatasync", SYS_fdatasync, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd}; }, "EBADF"},
+            {"syncfs", SYS_syncfs, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd}; }, "EBADF"},
+            {"ftruncate", SYS_ftruncate, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, value(0)}; }, "EBADF"},
+            {"fallocate", SYS_fallocate, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, value(0), value(0), value(1)}; }, "EBADF"},
+            {"getdents64", SYS_getdents64, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, Arg::output(256), value(256)}; }, "EBADF"},
+            {"ioctl", SYS_ioctl, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, value(FIOCLEX), value(0)}; }, "EBADF"},
+            {"fchmod", SYS_fchmod, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, value(0644)}; }, "EBADF"},
+            {"fchown", SYS_fchown, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, value(-1), value(-1)}; }, "EBADF"},
+            {"flock", SYS_flock, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, value(LOCK_SH)}; }, "EBADF"},
+            {"futimens", SYS_utimensat, [](Arg fd, Arg, const std::string& t) { return std::vector<Arg> {fd, value(0), Arg::input(t), value(0)}; }, "EBADF"},
+            {"fstat", SYS_fstat, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, Arg::output(144)}; }, "OK"},
+            {"fstatfs", SYS_fstatfs, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, Arg::output(120)}; }, "OK"},
+            {"fcntl", SYS_fcntl, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, value(F_GETFD), value(0)}; }, "OK"},
+            {"dup3", SYS_dup3, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, value(700), value(0)}; }, "OK"},
+            {"newfstatat", SYS_newfstatat, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, Arg::string(""), Arg::output(144), value(AT_EMPTY_PATH)}; }, "OK"},
+            {"fchownat", SYS_fchownat, [](Arg fd, Arg, const std::string&) { return std::vector<Arg> {fd, Arg::string(""), value(-1), value(-1), value(AT_EMPTY_PATH)}; }, "OK"},
+        };
+        for (const Case& c : cases) {
+            SCOPED_TRACE(c.what);
+            EXPECT_EQ(both.call(c.number, c.arguments(value(900), Arg::fd(file), times), Returns::anything), "EBADF");
+            EXPECT_EQ(both.call(c.number, c.arguments(value(-1), Arg::fd(file), times), Returns::anything), "EBADF");
+            EXPECT_EQ(both.call(c.number, c.arguments(Arg::fd(path_only), Arg::fd(file), times), Returns::anything), c.with_path_only);
+        }
+        // dirfd arguments: bad descriptors are EBADF, O_PATH directories are fine.
+        struct AtCase {
+            const char* what;
+            long number;
+            std::vector<Arg> (*arguments)(Arg dirfd);
+        };
+        const AtCase at_cases[] = {
+            {"openat", SYS_openat, [](Arg dirfd) { return std::vector<Arg> {dirfd, Arg::string("x"), value(O_RDONLY), value(0)}; }},
+            {"newfstatat", SYS_newfstatat, [](Arg dirfd) { return std::vector<Arg> {dirfd, Arg::string("x"), Arg::output(144), value(0)}; }},
+            {"statx", SYS_statx, [](Arg dirfd) { return std::vector<Arg> {dirfd, Arg::string("x"), value(0), value(0), Arg::output(256)}; }},
+            {"faccessat", SYS_faccessat, [](Arg dirfd) { return std::vector<Arg> {dirfd, Arg::string("x"), value(F_OK)}; }},
+            {"readlinkat", SYS_readlinkat, [](Arg dirfd) { return std::vector<Arg> {dirfd, Arg::string("x"), Arg::output(8), value(8)}; }},
+            {"mkdirat", SYS_mkdirat, [](Arg dirfd) { return std::vector<Arg> {dirfd, Arg::string("x/y"), value(0755)}; }},
+            {"mknodat", SYS_mknodat, [](Arg dirfd) { return std::vector<Arg> {dirfd, Arg::string("x/y"), value(S_IFIFO | 0644), value(0)}; }},
+            {"unlinkat", SYS_unlinkat, [](Arg dirfd) { return std::vector<Arg> {dirfd, Arg::string("x"), value(0)}; }},
+            {"renameat old", SYS_renameat, [](Arg dirfd) { return std::vector<Arg> {dirfd, Arg::string("x"), value(AT_FDCWD), Arg::string("y")}; }},
+            {"renameat new", SYS_renameat, [](Arg dirfd) { return std::vector<Arg> {value(AT_FDCWD), Arg::string("f"), dirfd, Arg::string("x/y")}; }},
+            {"linkat old", SYS_linkat, [](Arg dirfd) { return std::vector<Arg> {dirfd, Arg::string("x"), value(AT_FDCWD), Arg::string("y"), value(0)}; }},
+            {"linkat new", SYS_linkat, [](Arg dirfd) { return std::vector<Arg> {value(AT_FDCWD), Arg::string("f"), dirfd, Arg::string("x/y"), value(0)}; }},
+            {"symlinkat", SYS_symlinkat, [](Arg dirfd) { return std::vector<Arg> {Arg::string("t"), dirfd, Arg::string("x/y")}; }},
+            {"fchmodat", SYS_fchmodat, [](Arg dirfd) { return std::vector<Arg> {dirfd, Arg::string("x"), value(0644)}; }},
+            {"fchownat", SYS_fchownat, [](Arg dirfd) { return std::vector<Arg> {dirfd, Arg::string("x"), value(-1), value(-1), value(0)}; }},
+            {"utimensat", SYS_utimensat, [](Arg dirfd) { return std::vector<Arg> {dirfd, Arg::string("x"), value(0), value(0)}; }},
+            {"futimesat", SYS_futimesat, [](Arg dirfd) { return std::vector<Arg> {dirfd, Arg::string("x"), value(0)}; }},
+        };
+        for (const AtCase& c : at_cases) {
+            SCOPED_TRACE(c.what);
+            EXPECT_EQ(both.call(c.number, c.arguments(value(900)), Returns::anything), "EBADF");
+            EXPECT_EQ(both.call(c.number, c.arguments(Arg::fd(path_only)), Returns::anything), "ENOTDIR");
+            EXPECT_EQ(both.call(c.number, c.arguments(Arg::fd(directory_path)), Returns::anything), "ENOENT");
+        }
+        EXPECT_EQ(both.call(SYS_close, {value(900)}), "EBADF");
+        EXPECT_EQ(both.call(SYS_dup, {value(900)}), "EBADF");
+        EXPECT_EQ(both.call(SYS_fchdir, {value(900)}), "EBADF");
     });
 }
 
