@@ -68,7 +68,12 @@ set(NEWT_KERNEL_SOURCES
   proc/spawn.cpp
   proc/user_thread.cpp
   syscalls/dispatcher.cpp
-  syscalls/fs.cpp
+  syscalls/fs_descriptors.cpp
+  syscalls/fs_io.cpp
+  syscalls/fs_metadata.cpp
+  syscalls/fs_poll.cpp
+  syscalls/fs_support.cpp
+  syscalls/fs_tree.cpp
   syscalls/futex.cpp
   syscalls/memory.cpp
   syscalls/process.cpp

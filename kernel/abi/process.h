@@ -93,4 +93,24 @@ struct ChildSiginfo {
 };
 static_assert(sizeof(ChildSiginfo) == 128);
 
+// struct sysinfo of x86-64 (uapi/linux/sysinfo.h).
+struct Sysinfo {
+    std::int64_t uptime;  // seconds since boot
+    std::uint64_t loads[3];  // 1, 5, 15 minute load averages, fixed point << 16
+    std::uint64_t totalram;
+    std::uint64_t freeram;
+    std::uint64_t sharedram;
+    std::uint64_t bufferram;
+    std::uint64_t totalswap;
+    std::uint64_t freeswap;
+    std::uint16_t procs;
+    std::uint16_t pad;
+    std::uint64_t totalhigh;
+    std::uint64_t freehigh;
+    std::uint32_t mem_unit;  // the unit of the memory fields, in bytes
+    char padding[4];
+};
+static_assert(sizeof(Sysinfo) == 112);
+inline constexpr int si_load_shift = 16;
+
 }  // namespace kernel::abi

@@ -24,16 +24,25 @@ Result<void> FileDescriptorTable::grow(int needed) {
     return ok();
 }
 
-Result<int> FileDescriptorTable::allocate(RefPtr<OpenFile> file, bool close_on_exec, int minimum) {
-    if (minimum < 0 || minimum >= max_descriptors) return Errno::einval;
+Result<int> FileDescriptorTable::allocate(RefPtr<OpenFile> file, bool close_on_exec, int minimum, int limit) {
+    if (limit > max_descriptors) limit = max_descriptors;
+    if (minimum < 0 || minimum >= limit) return Errno::einval;
     SpinlockGuard guard(lock_);
     int fd = minimum;
     while (fd < capacity_ && slots_[fd].file) ++fd;
-    if (fd >= max_descriptors) return Errno::emfile;
+    if (fd >= limit) return Errno::emfile;
     TRY(grow(fd + 1));
     file->ref();
     slots_[fd] = {file.get(), close_on_exec};
     return fd;
+}
+
+bool FileDescriptorTable::is_full(int limit) const {
+    if (limit > max_descriptors) limit = max_descriptors;
+    SpinlockGuard guard(lock_);
+    int fd = 0;
+    while (fd < capacity_ && fd < limit && slots_[fd].file) ++fd;
+    return fd >= limit;
 }
 
 Result<void> FileDescriptorTable::install_at(int fd, RefPtr<OpenFile> file, bool close_on_exec) {

@@ -17,8 +17,12 @@ public:
     FileDescriptorTable(const FileDescriptorTable&) = delete;
     FileDescriptorTable& operator=(const FileDescriptorTable&) = delete;
 
-    // The lowest free descriptor >= `minimum` (EMFILE when none, EINVAL for a bad minimum).
-    Result<int> allocate(RefPtr<OpenFile> file, bool close_on_exec, int minimum = 0);
+    // The lowest free descriptor >= `minimum` and below `limit` (the caller's RLIMIT_NOFILE,
+    // at most max_descriptors): EMFILE when none, EINVAL for a minimum outside the limit.
+    Result<int> allocate(RefPtr<OpenFile> file, bool close_on_exec, int minimum = 0, int limit = max_descriptors);
+    // Whether allocate(..., 0, limit) would find no descriptor now (open(2) reports EMFILE
+    // before it looks at the path, as Linux reserves the descriptor first).
+    bool is_full(int limit = max_descriptors) const;
     // dup2/dup3: puts `file` at `fd`, closing what was there (EBADF for a bad number).
     Result<void> install_at(int fd, RefPtr<OpenFile> file, bool close_on_exec);
     Result<RefPtr<OpenFile>> get(int fd) const;           // EBADF

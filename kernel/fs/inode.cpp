@@ -27,6 +27,7 @@ FileStat Inode::stat() const {
     stat.device = file_system_->device();
     stat.inode = number_;
     stat.rdevice = rdevice_;
+    stat.blocks = allocated_blocks();
     SpinlockGuard guard(metadata_lock_);
     stat.mode = mode_;
     stat.link_count = link_count_;

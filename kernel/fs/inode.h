@@ -95,6 +95,8 @@ public:
     virtual Result<usize> append(const IoBuffer& buffer, usize count, u64& end);
     virtual Result<void> truncate(u64 size);
     virtual Result<void> sync() { return ok(); }
+    // The storage the file holds, in 512-byte units (stat's st_blocks).
+    virtual u64 allocated_blocks() const { return 0; }
 
     // Mapping (the mmap hook's file-system half): the frame holding page `index` of the
     // file, with a reference for the caller (mm::put_page when unmapped); a hole gets a

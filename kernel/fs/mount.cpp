@@ -111,7 +111,8 @@ void for_each_mount(FunctionRef<void(const Mount&)> visitor) {
     for (usize i = 0; i < count; ++i) visitor(*mounts[i]);
 }
 
-Result<usize> absolute_path(const Path& path, const Path& root, char* buffer, usize size) {
+Result<usize> absolute_path(const Path& path, const Path& root, char* buffer, usize size, bool* outside_root) {
+    if (outside_root) *outside_root = false;
     if (size < 2) return Errno::enametoolong;
     // Built backwards from the end of the buffer, one component at a time.
     usize position = size - 1;
@@ -120,12 +121,18 @@ Result<usize> absolute_path(const Path& path, const Path& root, char* buffer, us
     char name[abi::name_max + 1];
     while (!(current == root)) {
         if (current.dentry == current.mount->root()) {
-            if (!current.mount->parent()) break;  // the real root: outside `root`
+            if (!current.mount->parent()) {  // the real root: outside `root`
+                if (outside_root) *outside_root = true;
+                break;
+            }
             current = {current.mount->parent(), current.mount->mount_point()};
             continue;
         }
         RefPtr<Dentry> parent = current.dentry->parent();
-        if (!parent) break;
+        if (!parent) {
+            if (outside_root) *outside_root = true;
+            break;
+        }
         usize length = current.dentry->copy_name(name, sizeof name);
         if (length + 1 > position) return Errno::enametoolong;
         position -= length;

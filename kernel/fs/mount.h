@@ -62,7 +62,9 @@ void for_each_mount(FunctionRef<void(const Mount&)> visitor);
 
 // Writes the absolute path of `path` as seen from `root` ("/" for root itself), NUL
 // terminated; ENAMETOOLONG if it does not fit. A path outside `root` is written relative
-// to the real root, like Linux's d_path for a chroot escapee.
-Result<usize> absolute_path(const Path& path, const Path& root, char* buffer, usize size);
+// to the real root, like Linux's d_path for a chroot escapee; `outside_root` (when given)
+// says whether that happened (getcwd then prefixes "(unreachable)").
+Result<usize> absolute_path(const Path& path, const Path& root, char* buffer, usize size,
+                            bool* outside_root = nullptr);
 
 }  // namespace kernel

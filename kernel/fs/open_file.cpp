@@ -121,14 +121,13 @@ Result<void> OpenFile::read_directory(DirectoryVisitor visitor) {
     return result;
 }
 
-Result<long> OpenFile::ioctl(u32, uptr) { return is_path_only() ? Errno::ebadf : Errno::enotty; }
+Result<long> OpenFile::ioctl(u32, const IoctlArgument&) { return is_path_only() ? Errno::ebadf : Errno::enotty; }
 
 u32 OpenFile::poll_events() {
     if (is_path_only()) return poll_nval;
-    u32 events = 0;
-    if (is_readable()) events |= poll_in;
-    if (is_writable()) events |= poll_out;
-    return events;
+    // Files that cannot wait (regular files, directories) are always ready, whatever their
+    // access mode (Linux's DEFAULT_POLLMASK).
+    return poll_in | poll_out | poll_rdnorm | poll_wrnorm;
 }
 
 Result<void> OpenFile::truncate(u64 size) {

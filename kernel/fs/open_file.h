@@ -7,6 +7,7 @@
 #include "../abi/fcntl.h"
 #include "../core/mutex.h"
 #include "../lib/ref_ptr.h"
+#include "ioctl_argument.h"
 #include "mount.h"
 
 namespace kernel {
@@ -62,8 +63,11 @@ public:
     // getdents64: visits entries from the offset on and advances it past each one visited
     // that the visitor accepted. ENOTDIR for non-directories.
     virtual Result<void> read_directory(DirectoryVisitor visitor);
-    virtual Result<long> ioctl(u32 request, uptr argument);
-    // The events ready now (poll_in when a read would not block, ...).
+    // ioctl(2) requests of this kind of file (the generic ones, FIONBIO, FIOCLEX, ..., are
+    // answered by the syscall before it gets here). ENOTTY for unknown requests.
+    virtual Result<long> ioctl(u32 request, const IoctlArgument& argument);
+    // The events ready now (poll_in when a read would not block, ...). The base class:
+    // always readable and writable, as Linux answers for files without a poll method.
     virtual u32 poll_events();
     // ftruncate(2): EINVAL unless a regular file open for writing.
     virtual Result<void> truncate(u64 size);

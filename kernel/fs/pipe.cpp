@@ -50,6 +50,11 @@ class PipeFileSystem final : public FileSystem {
 public:
     const char* type_name() const override { return "pipefs"; }
     RefPtr<Inode> root() override { return nullptr; }  // nothing to mount
+    FileSystemStatistics statistics() const override {
+        FileSystemStatistics statistics;
+        statistics.magic = abi::pipefs_magic;
+        return statistics;
+    }
 };
 
 class PipeInode final : public Inode {
@@ -331,13 +336,10 @@ Result<usize> PipeEnd::read_at(u64, IoBuffer&, usize) { return Errno::espipe; }
 Result<usize> PipeEnd::write_at(u64, const IoBuffer&, usize) { return Errno::espipe; }
 Result<u64> PipeEnd::seek(i64, int) { return Errno::espipe; }
 
-Result<long> PipeEnd::ioctl(u32 request, uptr argument) {
+Result<long> PipeEnd::ioctl(u32 request, const IoctlArgument& argument) {
     switch (request) {
     case ioctl_fionread:
-        // TEMPORARY: `argument` is taken as a kernel pointer until user copies exist (step
-        // 4); then this becomes a copy_to_user of the int to a UserPtr<int>.
-        if (!argument) return Errno::efault;
-        *reinterpret_cast<int*>(argument) = static_cast<int>(pipe_->bytes_available());
+        TRY(argument.write(static_cast<int>(pipe_->bytes_available())));
         return 0l;
     default: return Errno::enotty;
     }

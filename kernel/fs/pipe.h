@@ -129,7 +129,7 @@ public:
     Result<usize> write_at(u64 offset, const IoBuffer& buffer, usize count) override;  // ESPIPE
     Result<u64> seek(i64 offset, int whence) override;                            // ESPIPE
     // FIONREAD; ENOTTY for anything else.
-    Result<long> ioctl(u32 request, uptr argument) override;
+    Result<long> ioctl(u32 request, const IoctlArgument& argument) override;
     u32 poll_events() override;
     Result<void> sync() override;  // EINVAL, as fsync(2) on a pipe
 

@@ -269,6 +269,10 @@ Result<usize> vfs_readlink(const VfsContext& context, const Path* base, StringVi
 Result<void> vfs_link(const VfsContext& context, const Path* old_base, StringView old_path, const Path* new_base,
                       StringView new_path, bool follow) {
     Path old = TRY(resolve_path(context, old_base, old_path, follow ? resolve_follow : 0));
+    return vfs_link_existing(context, old, new_base, new_path);
+}
+
+Result<void> vfs_link_existing(const VfsContext& context, const Path& old, const Path* new_base, StringView new_path) {
     ParentAndName where = TRY(resolve_parent(context, new_base, new_path));
     // Linux's order: the new name (filename_create), the mount, then vfs_link's checks
     // (may_create, directories, unlinked files).
@@ -478,8 +482,8 @@ Result<void> vfs_mount(const VfsContext& context, StringView type, StringView so
     return mount_at(where, file_system, source);
 }
 
-Result<void> vfs_umount(const VfsContext& context, const Path* base, StringView target) {
-    Path where = TRY(resolve_path(context, base, target, resolve_follow));  // before may_mount, as Linux
+Result<void> vfs_umount(const VfsContext& context, const Path* base, StringView target, bool follow) {
+    Path where = TRY(resolve_path(context, base, target, follow ? resolve_follow : 0));  // before may_mount, as Linux
     if (!context.credentials.is_superuser()) return Errno::eperm;
     if (where.dentry != where.mount->root()) return Errno::einval;
     Path local = where;

@@ -34,6 +34,8 @@ Result<usize> vfs_readlink(const VfsContext& context, const Path* base, StringVi
 // link(2)/linkat(2); `follow`: AT_SYMLINK_FOLLOW for the old path.
 Result<void> vfs_link(const VfsContext& context, const Path* old_base, StringView old_path, const Path* new_base,
                       StringView new_path, bool follow);
+// linkat(2) with AT_EMPTY_PATH: a new name for the file `old` (an open file's path).
+Result<void> vfs_link_existing(const VfsContext& context, const Path& old, const Path* new_base, StringView new_path);
 // rename(2)/renameat2(2); flags: 0 or RENAME_NOREPLACE (RENAME_EXCHANGE: EINVAL for now).
 Result<void> vfs_rename(const VfsContext& context, const Path* old_base, StringView old_path, const Path* new_base,
                         StringView new_path, unsigned flags);
@@ -51,7 +53,7 @@ Result<void> vfs_chdir(VfsContext& context, const Path* base, StringView path);
 // mount(2) of a file system type on a directory; umount(2).
 Result<void> vfs_mount(const VfsContext& context, StringView type, StringView source, const Path* base,
                        StringView target, StringView options);
-Result<void> vfs_umount(const VfsContext& context, const Path* base, StringView target);
+Result<void> vfs_umount(const VfsContext& context, const Path* base, StringView target, bool follow = true);
 
 // The same permission and type checks on an inode; used by operations on open files too.
 Result<void> check_chmod(Inode& inode, const Credentials& credentials, u32& mode);

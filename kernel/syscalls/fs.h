@@ -1,13 +1,9 @@
-// File syscalls: descriptors, reading and writing, the file tree.
+// File syscalls: descriptors, reading and writing, attributes, the file tree, waiting for
+// descriptors. One header per sub-family; the dispatcher includes them all through here.
 #pragma once
 
-#include "../lib/result.h"
-#include "../lib/user_ptr.h"
-
-namespace kernel {
-
-Result<long> sys_read(int fd, UserPtr<u8> buffer, usize count);
-Result<long> sys_write(int fd, UserPtr<u8> buffer, usize count);
-Result<long> sys_close(int fd);
-
-}  // namespace kernel
+#include "fs_descriptors.h"
+#include "fs_io.h"
+#include "fs_metadata.h"
+#include "fs_poll.h"
+#include "fs_tree.h"

@@ -54,6 +54,8 @@
     X(202, futex)                   \
     /* system.h */                  \
     X(63, uname)                    \
+    X(99, sysinfo)                  \
+    X(318, getrandom)               \
     /* time.h */                    \
     X(35, nanosleep)                \
     X(96, gettimeofday)             \
@@ -63,8 +65,93 @@
     X(230, clock_nanosleep)         \
     NEWT_FILE_SYSCALLS(X)
 
-// fs.h: files, descriptors and the tree.
+// fs.h: files, descriptors and the tree (fs_io.h, fs_descriptors.h, fs_metadata.h,
+// fs_tree.h, fs_poll.h).
 #define NEWT_FILE_SYSCALLS(X)       \
+    /* fs_io.h */                   \
     X(0, read)                      \
     X(1, write)                     \
-    X(3, close)
+    X(8, lseek)                     \
+    X(17, pread64)                  \
+    X(18, pwrite64)                 \
+    X(19, readv)                    \
+    X(20, writev)                   \
+    X(40, sendfile)                 \
+    X(74, fsync)                    \
+    X(75, fdatasync)                \
+    X(76, truncate)                 \
+    X(77, ftruncate)                \
+    X(78, getdents)                 \
+    X(162, sync)                    \
+    X(217, getdents64)              \
+    X(285, fallocate)               \
+    X(295, preadv)                  \
+    X(296, pwritev)                 \
+    X(306, syncfs)                  \
+    X(327, preadv2)                 \
+    X(328, pwritev2)                \
+    /* fs_descriptors.h */          \
+    X(2, open)                      \
+    X(3, close)                     \
+    X(16, ioctl)                    \
+    X(22, pipe)                     \
+    X(32, dup)                      \
+    X(33, dup2)                     \
+    X(72, fcntl)                    \
+    X(73, flock)                    \
+    X(85, creat)                    \
+    X(257, openat)                  \
+    X(292, dup3)                    \
+    X(293, pipe2)                   \
+    X(436, close_range)             \
+    /* fs_metadata.h */             \
+    X(4, stat)                      \
+    X(5, fstat)                     \
+    X(6, lstat)                     \
+    X(21, access)                   \
+    X(89, readlink)                 \
+    X(90, chmod)                    \
+    X(91, fchmod)                   \
+    X(92, chown)                    \
+    X(93, fchown)                   \
+    X(94, lchown)                   \
+    X(95, umask)                    \
+    X(132, utime)                   \
+    X(137, statfs)                  \
+    X(138, fstatfs)                 \
+    X(235, utimes)                  \
+    X(260, fchownat)                \
+    X(261, futimesat)               \
+    X(262, newfstatat)              \
+    X(267, readlinkat)              \
+    X(268, fchmodat)                \
+    X(269, faccessat)               \
+    X(280, utimensat)               \
+    X(332, statx)                   \
+    X(439, faccessat2)              \
+    /* fs_tree.h */                 \
+    X(79, getcwd)                   \
+    X(80, chdir)                    \
+    X(81, fchdir)                   \
+    X(82, rename)                   \
+    X(83, mkdir)                    \
+    X(84, rmdir)                    \
+    X(86, link)                     \
+    X(87, unlink)                   \
+    X(88, symlink)                  \
+    X(133, mknod)                   \
+    X(161, chroot)                  \
+    X(165, mount)                   \
+    X(166, umount2)                 \
+    X(258, mkdirat)                 \
+    X(259, mknodat)                 \
+    X(263, unlinkat)                \
+    X(264, renameat)                \
+    X(265, linkat)                  \
+    X(266, symlinkat)               \
+    X(316, renameat2)               \
+    /* fs_poll.h */                 \
+    X(7, poll)                      \
+    X(23, select)                   \
+    X(270, pselect6)                \
+    X(271, ppoll)

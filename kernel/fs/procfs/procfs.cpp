@@ -137,6 +137,11 @@ public:
     }
 
     const char* type_name() const override { return "proc"; }
+    FileSystemStatistics statistics() const override {
+        FileSystemStatistics statistics;
+        statistics.magic = abi::proc_super_magic;
+        return statistics;
+    }
     RefPtr<Inode> root() override { return RefPtr<Inode>(root_.get()); }
     // Inodes reference their file system: dropping the root breaks the cycle, so the
     // inodes and the file system go with the last dentry and open file that use them.

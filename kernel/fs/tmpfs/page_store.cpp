@@ -69,7 +69,7 @@ Result<u8*> PageStore::find_or_create(u64 index) {
     if (!page) {
         PhysAddr frame = TRY(mm::allocate_page());
         page = hal::phys_to_virt(frame);
-        ++pages_;
+        pages_.fetch_add(1, std::memory_order_relaxed);
     }
     return static_cast<u8*>(page);
 }
@@ -81,7 +81,7 @@ usize PageStore::free_from(u64 first) {
         kfree(root_);
         root_ = nullptr;
     }
-    pages_ -= freed;
+    pages_.fetch_sub(freed, std::memory_order_relaxed);
     return freed;
 }
 

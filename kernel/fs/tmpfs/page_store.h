@@ -4,6 +4,8 @@
 // mappings of the file hold their own, so a page truncated away lives until it is unmapped.
 #pragma once
 
+#include <atomic>
+
 #include "../../lib/result.h"
 #include "../../lib/types.h"
 
@@ -24,11 +26,12 @@ public:
     Result<u8*> find_or_create(u64 index);
     // Frees every page at `first` and above; returns how many were freed.
     usize free_from(u64 first);
-    usize page_count() const { return pages_; }
+    // Readable without the file's lock (stat reports it as st_blocks).
+    usize page_count() const { return pages_.load(std::memory_order_relaxed); }
 
 private:
     void** root_ = nullptr;
-    usize pages_ = 0;
+    std::atomic<usize> pages_ {0};  // changed only under the file's lock
 };
 
 }  // namespace kernel

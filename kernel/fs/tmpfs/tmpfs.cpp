@@ -111,6 +111,16 @@ void TmpfsFileSystem::unmounted() {
     }
 }
 
+FileSystemStatistics TmpfsFileSystem::statistics() const {
+    FileSystemStatistics statistics;
+    statistics.magic = abi::tmpfs_magic;
+    statistics.block_size = hal::page_size;
+    statistics.blocks = max_pages_;
+    usize used = used_pages();
+    statistics.free_blocks = statistics.available_blocks = used < max_pages_ ? max_pages_ - used : 0;
+    return statistics;
+}
+
 Result<void> TmpfsFileSystem::charge_page() {
     usize used = used_pages_.load(std::memory_order_relaxed);
     do {

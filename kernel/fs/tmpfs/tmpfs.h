@@ -28,6 +28,8 @@ public:
     const char* type_name() const override { return type_name_; }
     RefPtr<Inode> root() override;
     void unmounted() override;
+    // TMPFS_MAGIC; blocks are pages, the limit and what is free of it.
+    FileSystemStatistics statistics() const override;
     // A kernel-owned instance that several mounts share (devtmpfs) keeps its tree when a
     // mount of it goes away.
     void keep_tree_when_unmounted() { keep_tree_ = true; }
@@ -76,6 +78,8 @@ public:
     Result<PhysAddr> page_for_mapping(u64 index) override;
     bool can_map_pages() const override { return is_regular(); }
     Result<RefPtr<OpenFile>> open(const Path& path, int flags) override;
+    // A regular file's pages (holes hold none), as Linux's tmpfs counts them.
+    u64 allocated_blocks() const override { return pages_.page_count() * (hal::page_size / 512); }
 
     // Empties a directory tree (unmount of a whole tmpfs).
     void release_tree();

@@ -132,7 +132,7 @@ TEST(Devfs, NullZeroAndFullBehaveAsTheHostsDevices) {
             ASSERT_EQ(::poll(&poll_host, 1, 0), 1);
             EXPECT_EQ(file->poll_events(), static_cast<u32>(poll_host.revents)) << path << " poll";
 
-            EXPECT_EQ(file->ioctl(0x5401, 0).error(), Errno::enotty) << path;  // TCGETS
+            EXPECT_EQ(file->ioctl(0x5401, IoctlArgument::kernel(nullptr)).error(), Errno::enotty) << path;  // TCGETS
             EXPECT_EQ(file->truncate(0).error(), Errno::einval) << path;
             ::close(host);
         }
@@ -267,7 +267,7 @@ TEST(Devfs, RandomAndUrandomGiveFreshBytesAndTakeWrites) {
             EXPECT_EQ(file->poll_events(), static_cast<u32>(poll_host.revents)) << path << " poll";
             ::close(host);
             // RNDGETENTCNT: ENOTTY until ioctls can copy to user memory (Linux gives 256).
-            EXPECT_EQ(file->ioctl(0x80045200, 0).error(), Errno::enotty);
+            EXPECT_EQ(file->ioctl(0x80045200, IoctlArgument::kernel(nullptr)).error(), Errno::enotty);
         }
     });
 }

@@ -122,7 +122,7 @@ u32 kernel_poll(OpenFile& end) { return end.poll_events() & (all_poll_events | P
 
 int kernel_fionread(OpenFile& end) {
     int value = -1;
-    auto result = end.ioctl(ioctl_fionread, reinterpret_cast<uptr>(&value));
+    auto result = end.ioctl(ioctl_fionread, IoctlArgument::kernel(&value));
     EXPECT_FALSE(result.is_error());
     return value;
 }
@@ -531,8 +531,8 @@ TEST(Pipe, FionreadCountsUnreadBytesLikeTheHost) {
         // last partly used page slot, so it holds less than 64 KiB; the byte ring fills up.)
         EXPECT_EQ(kernel_fionread(*ends.read), 65536);
 
-        EXPECT_EQ(ends.read->ioctl(0x5401 /* TCGETS */, 0).error(), Errno::enotty);
-        EXPECT_EQ(ends.read->ioctl(ioctl_fionread, 0).error(), Errno::efault);
+        EXPECT_EQ(ends.read->ioctl(0x5401 /* TCGETS */, IoctlArgument::kernel(nullptr)).error(), Errno::enotty);
+        EXPECT_EQ(ends.read->ioctl(ioctl_fionread, IoctlArgument::kernel(nullptr)).error(), Errno::efault);
     });
 }
 
