@@ -59,6 +59,7 @@ def make_tests(test_case, launcher, stage):
     for name, argv, status, patterns, differential in CASES:
         def test(self, argv=argv, status=status, patterns=patterns, differential=differential):
             got_status, output = launcher(argv)
+            output = output.replace("\r\n", "\n")  # the console ends lines with CR LF
             printed = program_output(output)
             self.assertEqual(got_status, status, output)
             for pattern in patterns:
