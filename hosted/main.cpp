@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "../kernel/hal/backend.h"
 #include "machine.h"
@@ -41,7 +42,21 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--append", config.command_line, "Kernel command line (\"loglevel=7 demo=0\")");
     app.add_option("--initrd", config.initrd_path, "Initramfs (a cpio archive) unpacked into the root file system");
+    std::vector<std::string> host_mounts;
+    app.add_option("--mount-host", host_mounts, "Mount host directory HOSTDIR on GUESTDIR with hostfs (repeatable)")
+        ->option_text("HOSTDIR:GUESTDIR")
+        ->allow_extra_args(false);
     CLI11_PARSE(app, argc, argv);
+
+    for (const std::string& text : host_mounts) {
+        hosted::HostMount mount;
+        std::string problem = hosted::parse_host_mount(text, mount);
+        if (!problem.empty()) {
+            std::fprintf(stderr, "newt: --mount-host %s: %s\n", text.c_str(), problem.c_str());
+            return 2;
+        }
+        config.host_mounts.push_back(mount);
+    }
 
     config.memory_bytes = parse_size(memory);
     if (config.memory_bytes < (16u << 20) || config.memory_bytes > (64ull << 30)) {
