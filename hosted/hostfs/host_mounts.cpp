@@ -1,6 +1,7 @@
 #include "host_mounts.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -74,6 +75,13 @@ std::string parse_host_mount(const std::string& text, HostMount& mount) {
 
 void add_hostfs_boot_step(const std::vector<HostMount>& mounts) {
     boot_mounts = mounts;
+    // Every hostfs inode in memory holds a host descriptor (and open files one or two more):
+    // allow as many as the host lets this process have, not the usual soft limit of 1024.
+    rlimit files {};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
     kernel::add_boot_step(mount_host_directories);
 }
 

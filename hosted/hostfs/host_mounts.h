@@ -18,7 +18,9 @@ std::string parse_host_mount(const std::string& text, HostMount& mount);
 
 // Adds the boot step that registers hostfs (in every hosted machine, for mount -t hostfs)
 // and mounts `mounts` in order, each on a directory made as by mkdir -p. A mount that
-// fails is logged and powers the machine off with status 1. Called by start_machine.
+// fails is logged and powers the machine off with status 1. Called by start_machine; also
+// raises the process's limit of open descriptors to its hard limit (hostfs holds one per
+// inode in memory).
 void add_hostfs_boot_step(const std::vector<HostMount>& mounts);
 
 }  // namespace hosted

@@ -382,6 +382,26 @@ TEST(Hostfs, SpecialFilesAreNewtsOwnDevicesAndFifos) {
     });
 }
 
+TEST(Hostfs, ThousandsOfFilesInMemoryAtOnce) {
+    run_in_kernel([] {
+        // Each inode in memory holds a host descriptor: more than the usual soft limit of
+        // 1024 (newt raises it to the hard limit).
+        HostfsMount mount("hostfs-many");
+        constexpr int count = 3000;
+        for (int i = 0; i < count; ++i) host_write(mount.host / ("f" + std::to_string(i)), std::to_string(i));
+        EXPECT_EQ(sorted_names(mount.context(), "m").size(), usize(count));
+        std::vector<Path> held;
+        for (int i = 0; i < count; ++i) {
+            std::string name = "m/f" + std::to_string(i);
+            held.push_back(path_of(mount.context(), name));
+            if (i % 500 == 0) {
+                EXPECT_EQ(file_content(mount.context(), name), std::to_string(i));
+            }
+        }
+        held.clear();
+    });
+}
+
 TEST(Hostfs, MountNeedsAnExistingHostDirectoryAndNoOptions) {
     run_in_kernel([] {
         Scratch scratch("hostfs-mount-errors", ScratchKind::tmpfs);
