@@ -27,6 +27,7 @@
 #include "hosted/hostfs/hostfs.h"
 #include "kernel/core/scheduler.h"
 #include "kernel/hal/physmem.h"
+#include "kernel/hal/timer.h"
 #include "kernel/mm/page.h"
 #include "tests/unit/fs/differential.h"
 
@@ -390,15 +391,50 @@ TEST(Hostfs, ThousandsOfFilesInMemoryAtOnce) {
         constexpr int count = 3000;
         for (int i = 0; i < count; ++i) host_write(mount.host / ("f" + std::to_string(i)), std::to_string(i));
         EXPECT_EQ(sorted_names(mount.context(), "m").size(), usize(count));
+        std::vector<std::string> names;
+        for (int i = 0; i < count; ++i) names.push_back("m/f" + std::to_string(i));
         std::vector<Path> held;
-        for (int i = 0; i < count; ++i) {
-            std::string name = "m/f" + std::to_string(i);
-            held.push_back(path_of(mount.context(), name));
-            if (i % 500 == 0) {
-                EXPECT_EQ(file_content(mount.context(), name), std::to_string(i));
-            }
-        }
+        u64 start = hal::monotonic_ns();
+        for (const std::string& name : names) held.push_back(path_of(mount.context(), name));
+        u64 first = hal::monotonic_ns() - start;
+        start = hal::monotonic_ns();
+        for (const std::string& name : names) stat_of(mount.context(), name);
+        u64 stats = hal::monotonic_ns() - start;
+        for (int i = 0; i < count; i += 500) EXPECT_EQ(file_content(mount.context(), names[i]), std::to_string(i));
+        std::printf("hostfs: first lookup %.1f us, stat of a cached name %.1f us (%d files)\n",
+                    double(first) / count / 1000, double(stats) / count / 1000, count);
         held.clear();
+    });
+}
+
+TEST(Hostfs, PrintsThroughput) {
+    run_in_kernel([] {
+        // Figures, not assertions (docs/testing.md): data through write/read and pages
+        // filled for mappings.
+        HostfsMount mount("hostfs-throughput");
+        constexpr usize total = 16 << 20, chunk = 64 << 10;
+        std::string data = pattern(chunk, 'a');
+        RefPtr<OpenFile> file = open_file(mount.context(), "m/big", abi::o_rdwr | abi::o_creat, 0644);
+        ASSERT_TRUE(file);
+        u64 start = hal::monotonic_ns();
+        for (usize done = 0; done < total; done += chunk) ASSERT_OK(write_at(*file, done, data));
+        u64 writing = hal::monotonic_ns() - start;
+        start = hal::monotonic_ns();
+        for (usize done = 0; done < total; done += chunk) ASSERT_EQ(read_at(*file, done, chunk).value_or(""), data);
+        u64 reading = hal::monotonic_ns() - start;
+        MappingSource source = file->mmap_source().value();
+        start = hal::monotonic_ns();
+        for (u64 page = 0; page < total / hal::page_size; ++page) mm::put_page(source.inode->page_for_mapping(page).value());
+        u64 filling = hal::monotonic_ns() - start;
+        start = hal::monotonic_ns();
+        for (u64 page = 0; page < total / hal::page_size; ++page) mm::put_page(source.inode->page_for_mapping(page).value());
+        u64 cached = hal::monotonic_ns() - start;
+        auto rate = [](u64 ns) { return double(total) / (1 << 20) / (double(ns) / 1e9); };
+        std::printf("hostfs: write %.0f MiB/s, read %.0f MiB/s (64 KiB calls); mapping: %.1f us per page filled "
+                    "(%.0f MiB/s), %.1f us per cached page\n",
+                    rate(writing), rate(reading), double(filling) / (total / hal::page_size) / 1000, rate(filling),
+                    double(cached) / (total / hal::page_size) / 1000);
+        EXPECT_EQ(hostfs_inode(mount.context(), "m/big").cached_pages(), total / hal::page_size);
     });
 }
 
