@@ -19,7 +19,8 @@ Inode::Inode(FileSystem& file_system, u32 mode, u32 uid, u32 gid, u64 rdevice)
     : Inode(file_system, file_system.allocate_inode_number(), mode, uid, gid, rdevice) {}
 
 Inode::Inode(FileSystem& file_system, u64 number, u32 mode, u32 uid, u32 gid, u64 rdevice)
-    : file_system_(&file_system), number_(number), rdevice_(rdevice), mode_(mode), uid_(uid), gid_(gid) {
+    : file_system_(&file_system), number_(number), rdevice_(rdevice), type_(mode & abi::s_ifmt), mode_(mode), uid_(uid),
+      gid_(gid) {
     Timespec time = now();
     access_time_ = modify_time_ = change_time_ = birth_time_ = time;
 }

@@ -52,7 +52,7 @@ public:
 
     FileSystem& file_system() const { return *file_system_; }
     u64 number() const { return number_; }
-    u32 type() const { return mode_ & abi::s_ifmt; }  // fixed for the inode's life
+    u32 type() const { return type_; }  // fixed for the inode's life: read without the lock
     bool is_directory() const { return type() == abi::s_ifdir; }
     bool is_regular() const { return type() == abi::s_ifreg; }
     bool is_symlink() const { return type() == abi::s_iflnk; }
@@ -145,6 +145,7 @@ private:
     RefPtr<FileSystem> file_system_;
     const u64 number_;
     const u64 rdevice_;
+    const u32 type_;  // mode_'s type bits, apart: mode_ changes under the lock (chmod, hostfs reloads)
 
     Mutex directory_lock_;
     mutable Spinlock metadata_lock_;
