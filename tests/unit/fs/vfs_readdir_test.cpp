@@ -190,8 +190,9 @@ TEST(VfsReaddir, StableEntriesAreSeenExactlyOnceWhileOthersComeAndGo) {
             ASSERT_OK(thread);
             churners[i] = thread.value();
         }
-        // At least 30 passes, and on until the churners got real work done meanwhile (on a
-        // loaded machine they may get little CPU time).
+        // At least 30 passes, and as many more as the churners need to make 100 changes
+        // (they get little CPU time on a loaded machine, and are slower on hostfs, where
+        // every change is a host call).
         for (int pass = 0; pass < 30 || (state.operations.load() <= 100 && pass < 3000); ++pass) {
             // Small batches (1..7 entries per call), half of the passes through a second open
             // file that resumes from the first one's cookie.

@@ -1,7 +1,14 @@
 #include "vfs_support.h"
 
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 
 #include "kernel/core/scheduler.h"
 #include "kernel/hal/physmem.h"
@@ -13,16 +20,53 @@ std::atomic<int> scratch_counter {0};
 
 }  // namespace
 
-Scratch::Scratch(const char* label) {
+ScratchKind default_scratch_kind() {
+    static const ScratchKind kind = [] {
+        const char* chosen = getenv("NEWT_VFS_SCRATCH");
+        return chosen && std::string(chosen) == "hostfs" ? ScratchKind::hostfs : ScratchKind::tmpfs;
+    }();
+    return kind;
+}
+
+Scratch::Scratch(const char* label, ScratchKind kind) : kind(kind) {
     path = std::string("/tmp/") + label + "-" + std::to_string(scratch_counter.fetch_add(1));
     context = VfsContext::for_kernel();
     auto made = vfs_mkdir(context, nullptr, view(path), 0755);
     EXPECT_OK(made) << " making the scratch directory " << path;
+    if (kind == ScratchKind::hostfs) {
+        char pattern[] = "/dev/shm/newt-hostfs-XXXXXX";
+        const char* host = mkdtemp(pattern);
+        EXPECT_NE(host, nullptr) << "mkdtemp: " << strerror(errno);
+        host_path = host ? host : "/nonexistent";
+        ::chmod(host_path.c_str(), 0755);  // as vfs_mkdir made the directory below it
+        EXPECT_OK(vfs_mount(context, "hostfs", view(host_path), nullptr, view(path), ""))
+            << " mounting " << host_path << " on " << path;
+    }
     auto found = resolve_path(context, nullptr, view(path), resolve_follow | resolve_directory);
     EXPECT_OK(found);
     if (found.has_value()) directory = found.value();
     context.cwd = directory;
     context.umask = 022;
+}
+
+Scratch::~Scratch() {
+    if (kind != ScratchKind::hostfs) return;
+    // Only the mount table and this call may use the mount for umount to succeed; a test
+    // that keeps files open past its scratch directory leaves the mount behind.
+    context = {};
+    directory = {};
+    VfsContext root = VfsContext::for_kernel();
+    (void)vfs_umount(root, nullptr, view(path));
+    remove_host_tree(host_path);
+}
+
+void remove_host_tree(const std::string& path) {
+    nftw(path.c_str(), [](const char* name, const struct stat*, int type, FTW*) {
+        if (type == FTW_D || type == FTW_DNR) ::chmod(name, 0700);
+        return 0;
+    }, 16, FTW_PHYS);
+    nftw(path.c_str(), [](const char* name, const struct stat*, int, FTW*) { return ::remove(name); }, 16,
+         FTW_DEPTH | FTW_PHYS);
 }
 
 VfsContext Scratch::as(const Credentials& credentials) const {
