@@ -157,9 +157,12 @@ TEST(HostedMmu, TranslateWhileAnotherCpuChangesTheSpace) {
             }
         }, &shared, {.name = "translator", .pinned_cpu = 1});
         ASSERT_FALSE(reader.is_error());
-        for (int round = 0; round < 2000; ++round) {
+        // 2000 rounds, and on until the reader got going (a loaded host may start it late).
+        for (int round = 0; round < 2000 || (shared.hits.load() + shared.misses.load() < 1000 && round < 1'000'000);
+             ++round) {
             for (int i = 0; i < 8; ++i) ASSERT_FALSE(hal::map(*space, 0x400000 + i * page, frames[i], hal::prot_read).is_error());
             hal::unmap(*space, 0x400000, 8 * page);
+            if (round % 256 == 255) yield();
         }
         shared.stop.store(true);
         reader.value()->join();
