@@ -58,8 +58,9 @@ def make_tests(test_case, launcher, stage):
             got_status, output = launcher(argv)
             printed = program_output(output)
             self.assertEqual(got_status, status, output)
+            # The console ends lines with CR LF; patterns anchor lines with ^ and $.
             for pattern in patterns:
-                self.assertRegex(output, pattern)
+                self.assertRegex(output.replace("\r\n", "\n"), pattern)
             if differential and stage:
                 host_status, host_printed = host_output(stage, argv)
                 self.assertEqual(host_status, status)
