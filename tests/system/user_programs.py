@@ -62,8 +62,9 @@ def make_tests(test_case, launcher, stage):
             output = output.replace("\r\n", "\n")  # the console ends lines with CR LF
             printed = program_output(output)
             self.assertEqual(got_status, status, output)
+            # The console ends lines with CR LF; patterns anchor lines with ^ and $.
             for pattern in patterns:
-                self.assertRegex(output, pattern)
+                self.assertRegex(output.replace("\r\n", "\n"), pattern)
             if differential and stage:
                 host_status, host_printed = host_output(stage, argv)
                 self.assertEqual(host_status, status)

@@ -13,6 +13,7 @@
 #include "kernel/lib/errno.h"
 #include "kernel/mm/address_space.h"
 #include "kernel/mm/frame_allocator.h"
+#include "kernel/mm/kmalloc.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/user_memory.h"
 #include "tests/unit/kernel/kernel_fixture.h"
@@ -64,7 +65,12 @@ std::string get(AddressSpace& space, uptr address, usize length) {
     return copied.is_error() ? "<" + outcome(copied) + ">" : text;
 }
 
-usize free_frames() { return mm::frame_stats().free_frames; }
+// Free frames, with ASan's kmalloc quarantine emptied first (freed blocks wait there, and
+// large ones hold whole frames).
+usize free_frames() {
+    kmalloc_drain_quarantine();
+    return mm::frame_stats().free_frames;
+}
 
 // A tmpfs file with `content`, opened read/write.
 RefPtr<OpenFile> make_file(const char* path, const std::string& content, int flags = kabi::o_rdwr) {

@@ -10,6 +10,7 @@
 
 #include "kernel/abi/fcntl.h"
 #include "kernel/core/scheduler.h"
+#include "kernel/mm/kmalloc.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/frame_allocator.h"
 #include "kernel/proc/spawn.h"
@@ -85,6 +86,7 @@ TEST(ProcessRun, ExitStatusesAndSignals) {
         EXPECT_EQ(run({"/tmp/crash", "fpe"}), 8 | 0x80);
     });
 }
+
 
 TEST(ProcessRun, TwoHundredForkExecCyclesLeaveNoFramesBehind) {
     run_in_kernel([] {

@@ -20,7 +20,6 @@ using namespace syscall_test;
 using newt_test::run_in_kernel;
 using Returns = SyscallDifferential::Returns;
 
-constexpr u64 fdcwd = static_cast<u64>(AT_FDCWD);
 Arg value(long number) { return Arg::value(static_cast<u64>(number)); }
 
 // A path of exactly `length` bytes that names "f" in the working directory ("./././f").
