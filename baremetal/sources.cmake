@@ -2,10 +2,8 @@
 # the x86_64 HAL. Included by baremetal/CMakeLists.txt with NEWT_ROOT set.
 include(${NEWT_ROOT}/kernel/sources.cmake)
 list(TRANSFORM NEWT_KERNEL_SOURCES PREPEND ${NEWT_ROOT}/kernel/)
-list(TRANSFORM NEWT_KERNEL_USER_MODE_SOURCES PREPEND ${NEWT_ROOT}/kernel/)
 list(APPEND NEWT_BAREMETAL_SOURCES
   ${NEWT_KERNEL_SOURCES}
-  ${NEWT_KERNEL_USER_MODE_SOURCES}
   ${NEWT_ROOT}/devices/cmos_rtc.cpp
   ${NEWT_ROOT}/devices/i8042.cpp
   ${NEWT_ROOT}/devices/pci.cpp

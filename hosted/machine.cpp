@@ -214,6 +214,7 @@ bool start_machine(const MachineConfig& config) {
 
     command_line = config.command_line;
     boot_info.command_line = command_line.c_str();
+    add_hostfs_boot_step(config.host_mounts);
     boot_info.memory_map[0] = {hal::page_size, legacy_hole_start - hal::page_size, hal::MemoryType::usable};
     boot_info.memory_map[1] = {legacy_hole_start, legacy_hole_end - legacy_hole_start, hal::MemoryType::reserved};
     boot_info.memory_map[2] = {legacy_hole_end, physical_memory_size() - legacy_hole_end, hal::MemoryType::usable};

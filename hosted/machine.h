@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "hostfs/host_mounts.h"
 #include "models/vga_text_model.h"
 
 namespace hosted {
@@ -26,6 +27,8 @@ struct MachineConfig {
     // SIGSEGV/SIGBUS/SIGFPE/SIGILL on a CPU thread become kernel panics (cpu_faults.h). Off
     // for fuzzing, where libFuzzer's own handlers save the crashing input.
     bool kernel_fault_handlers = true;
+    // Host directories hostfs mounts at boot (`--mount-host`), after the root file system.
+    std::vector<HostMount> host_mounts;
 };
 
 // Creates RAM and devices and starts CPU 0 in kernel_main. Returns at once. Returns false

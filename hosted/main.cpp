@@ -45,6 +45,10 @@ int main(int argc, char** argv) {
     app.add_option("--initrd", config.initrd_path,
                    "Initramfs (a cpio archive) unpacked into the root file system; 'none' for none")
         ->capture_default_str();
+    std::vector<std::string> host_mounts;
+    app.add_option("--mount-host", host_mounts, "Mount host directory HOSTDIR on GUESTDIR with hostfs (repeatable)")
+        ->option_text("HOSTDIR:GUESTDIR")
+        ->allow_extra_args(false);
     std::vector<std::string> command;
     app.add_option("command", command,
                    "After --: a program and its arguments for init to run (in /tmp, on the console); newt exits "
@@ -68,6 +72,16 @@ int main(int argc, char** argv) {
     }
 
     if (config.initrd_path == "none") config.initrd_path.clear();
+    for (const std::string& text : host_mounts) {
+        hosted::HostMount mount;
+        std::string problem = hosted::parse_host_mount(text, mount);
+        if (!problem.empty()) {
+            std::fprintf(stderr, "newt: --mount-host %s: %s\n", text.c_str(), problem.c_str());
+            return 2;
+        }
+        config.host_mounts.push_back(mount);
+    }
+
     config.memory_bytes = parse_size(memory);
     if (config.memory_bytes < (16u << 20) || config.memory_bytes > (64ull << 30)) {
         std::fprintf(stderr, "newt: --mem must be between 16M and 64G (got '%s')\n", memory.c_str());

@@ -15,8 +15,11 @@ namespace hosted {
 
 // How long a stub frozen in its handler may take to apply one batch of changes. A stub that
 // takes longer is killed; that costs nothing but a new stub, since the thread's registers
-// are the kernel's (UserContext).
-inline constexpr std::uint64_t stub_sync_timeout_ns = 100'000'000;
+// are the kernel's (UserContext). Generous, because a loaded host (sanitizer builds, two
+// cores shared with compilers) can leave a healthy stub unscheduled for a long time, and a
+// killed stub shows its process a fault; a guest that stalls on purpose only holds up its
+// own CPU thread this long per attempt.
+inline constexpr std::uint64_t stub_sync_timeout_ns = 3'000'000'000;
 
 // Applies the queued changes (the stub must be frozen in a report) and checks the ranges
 // that lost access against the host's view. A stub that does not answer in time, dies, or

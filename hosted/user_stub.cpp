@@ -53,7 +53,7 @@ namespace {
 
 static_assert(sizeof(newt_stub_control) <= NEWT_STUB_CONTROL_SIZE);
 static_assert(NEWT_STUB_FPU_SIZE == hal::fpu_state_size);
-static_assert(NEWT_STUB_CODE_ADDRESS >= hal::user_space_end, "the stub lives above user space");
+static_assert(NEWT_STUB_CODE_ADDRESS >= hal::user_space_end + NEWT_STUB_GUARD_SIZE, "the stub lives above user space and its guard gap");
 static_assert(sizeof(sock_filter) == sizeof(newt_stub_control::filter[0]));
 
 constexpr std::uint64_t startup_timeout_ns = 20'000'000'000;  // generous: sanitizer builds under load

@@ -53,7 +53,8 @@ StubEvent wait_for_report(const hal::AddressSpace& space, UserStub& stub, HostCp
 // Answers the report the stub is frozen in with a NEWT_STUB_COMMAND_*.
 void answer_report(UserStub& stub, long command);
 
-inline constexpr std::uint64_t stub_kick_timeout_ns = 1'000'000'000;
+// How long a kicked stub may take to report (see stub_sync_timeout_ns for why it is long).
+inline constexpr std::uint64_t stub_kick_timeout_ns = 5'000'000'000;
 
 // Statistics for tests.
 std::uint64_t user_stubs_started();

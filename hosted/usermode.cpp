@@ -34,6 +34,7 @@ constexpr std::uint64_t x87_and_sse = 0x3;
 // The CPU's #GP for `int 0x80` where the gate is not open to user mode: vector 0x80's IDT
 // selector error code.
 constexpr std::uint64_t int80_error_code = (0x80 << 3) | 2;
+constexpr std::uint32_t invalid_opcode = 6;
 constexpr std::uint32_t general_protection = 13;
 
 std::uint32_t host_mxcsr_mask() {
@@ -52,15 +53,15 @@ bool canonical(std::uint64_t address) {
 }
 
 // The kernel's registers into the stub's control page, made safe for the host's sigreturn:
-// anything XRSTOR or wrfsbase would fault on in the stub is cleared (a guest gets the
-// equivalent of what Linux's sigreturn does with a bad frame: the state is sanitized).
+// FPU state XRSTOR would fault on in the stub is cleared (a guest gets the equivalent of
+// what Linux's sigreturn does with a bad frame: the state is sanitized). The bases are
+// canonical: enter_user refused the context otherwise.
 void write_registers(const UserStub& stub, const hal::UserContext& context) {
     newt_stub_control& control = *stub.control;
     newt_stub_registers& r = control.registers;
     r = {context.rax, context.rbx, context.rcx, context.rdx, context.rsi, context.rdi, context.rbp, context.rsp,
          context.r8, context.r9, context.r10, context.r11, context.r12, context.r13, context.r14, context.r15,
-         context.rip, context.rflags, canonical(context.fs_base) ? context.fs_base : 0,
-         canonical(context.gs_base) ? context.gs_base : 0};
+         context.rip, context.rflags, context.fs_base, context.gs_base};
     std::memcpy(control.fpu, context.fpu, stub.xstate_size);
     std::uint32_t mxcsr;
     std::memcpy(&mxcsr, control.fpu + mxcsr_offset, sizeof mxcsr);
@@ -120,6 +121,12 @@ hal::Trap decode_trap(const hal::AddressSpace& space, hal::UserContext& context,
         // not a user gate would: #GP at the instruction.
         context.rip -= 2;
         return exception(general_protection, int80_error_code);
+    case SIGILL:
+        // A CPU #UD, or the host refusing an instruction itself (si_code SI_KERNEL): Linux
+        // 6.11+ answers a `syscall` numbered 335 (uretprobe) outside its trampoline with
+        // SIGILL, before seccomp sees it. Either is #UD to the kernel; the frame's trap
+        // number is stale in the second case, so it is not used.
+        return exception(invalid_opcode, 0);
     case SIGSEGV:
     case SIGBUS:
         if (report.trapno == 14) {
@@ -154,6 +161,10 @@ void reset_user_context(UserContext& context) {
 }
 
 Trap enter_user(AddressSpace& space, UserContext& context) {
+    // What a CPU could not load is refused as the #GP it would raise (usermode.h); the host
+    // would otherwise kill the stub in its sigreturn or its wrfsbase.
+    if (!hosted::canonical(context.rip) || !hosted::canonical(context.fs_base) || !hosted::canonical(context.gs_base))
+        return hosted::exception(hosted::general_protection, 0);
     // Host calls and a stub running guest code: no interrupt may run on this CPU meanwhile.
     InterruptGuard interrupts;
     hosted::HostCpu* cpu = hosted::this_host_cpu();

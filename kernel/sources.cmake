@@ -91,9 +91,5 @@ set(NEWT_KERNEL_SOURCES
   drivers/scancode_decoder.cpp
   drivers/serial_console.cpp
   drivers/vga_console.cpp
-)
-# The user-mode self-test needs a backend's hal/mmu.h and hal/usermode.h; only the bare-metal
-# image has them so far (the monitor reaches it through a weak reference).
-set(NEWT_KERNEL_USER_MODE_SOURCES
   core/user_mode_selftest.cpp
 )

@@ -165,6 +165,7 @@ namespace x86 {
 
 void activate_address_space(hal::AddressSpace& space) {
     PerCpu& cpu = this_cpu();
+    if (space.dying.load(std::memory_order_acquire)) kernel::panic("enter_user on an address space being destroyed");
     if (cpu.loaded_space.load(std::memory_order_relaxed) == &space) return;
     asm volatile("mov %0, %%cr3" ::"r"(space.root) : "memory");
     cpu.loaded_space.store(&space, std::memory_order_relaxed);
@@ -174,7 +175,12 @@ void leave_user_address_space() {
     PerCpu& cpu = this_cpu();
     if (!cpu.loaded_space.load(std::memory_order_relaxed)) return;
     asm volatile("mov %0, %%cr3" ::"r"(kernel_page_table_root()) : "memory");
-    cpu.loaded_space.store(nullptr, std::memory_order_relaxed);
+    cpu.loaded_space.store(nullptr, std::memory_order_release);
+}
+
+void leave_dying_address_space() {
+    hal::AddressSpace* space = this_cpu().loaded_space.load(std::memory_order_relaxed);
+    if (space && space->dying.load(std::memory_order_acquire)) leave_user_address_space();
 }
 
 bool has_user_mapping(const hal::AddressSpace& space, std::uint64_t va) {
@@ -206,13 +212,23 @@ kernel::Result<AddressSpace*> create_address_space() {
 
 void destroy_address_space(AddressSpace* space) {
     if (!space) return;
-    {
-        InterruptGuard interrupts;
-        x86::PerCpu& here = x86::this_cpu();
-        if (here.loaded_space.load(std::memory_order_relaxed) == space) x86::leave_user_address_space();
-        for (unsigned cpu = 0; cpu < cpu_count(); ++cpu) {
-            if (x86::cpu_block(cpu).loaded_space.load(std::memory_order_acquire) == space)
-                kernel::panic("destroy_address_space: cpu%u still runs on the space's tables", cpu);
+    // Every CPU lets go of the tables first (the CR3 rule): this one at once, another one at
+    // its next IPI (or its next thread switch, whichever comes first).
+    space->dying.store(true, std::memory_order_release);
+    for (unsigned cpu = 0; cpu < cpu_count(); ++cpu) {
+        bool asked = false;
+        for (;;) {
+            {
+                InterruptGuard interrupts;
+                if (x86::cpu_block(cpu).loaded_space.load(std::memory_order_acquire) != space) break;
+                if (cpu == current_cpu()) {
+                    x86::leave_user_address_space();
+                    break;
+                }
+                if (!asked) send_ipi(cpu);
+                asked = true;
+            }
+            cpu_relax();
         }
     }
     u64* entries = table(space->root);

@@ -1,7 +1,7 @@
 // Segments for long mode: the GDT and a TSS per CPU (IST stacks for double fault and NMI).
 // The order of the descriptors is the one syscall/sysret need (user_mode_layout.h): kernel
-// code, kernel data, then user data and user code, so STAR holds 0x08 for syscall and 0x10
-// as sysret's base (user SS = 0x18 | 3, user CS = 0x20 | 3).
+// code, kernel data, then user data and user code, so STAR holds 0x08 for syscall and 0x13
+// as sysret's base (user SS = base + 8 = 0x1b, user CS = base + 16 = 0x23).
 #pragma once
 
 #include <cstdint>
@@ -23,8 +23,8 @@ constexpr unsigned ist_nmi = 2;
 // Linux).
 void load_gdt(unsigned cpu);
 
-// The address of CPU `cpu`'s TSS.rsp0: the stack the CPU switches to on an interrupt or exception from
-// ring 3 (user_entry.S sets it on every enter_user).
+// The address of CPU `cpu`'s TSS.rsp0: the stack the CPU switches to on an interrupt or
+// exception from ring 3 (user_entry.S sets it on every enter_user).
 std::uint64_t tss_rsp0_address(unsigned cpu);
 
 }  // namespace x86

@@ -4,6 +4,7 @@
 #include "../../arch/x86_64/cpu_exception.h"
 #include "../../kernel/hal/cpu.h"
 #include "../../kernel/hal/interrupts.h"
+#include "address_space.h"
 #include "apic.h"
 #include "arch.h"
 #include "gdt.h"
@@ -89,6 +90,7 @@ void handle_interrupt_vector(unsigned vector) {
         kernel_timer_interrupt();
     } else if (vector == ipi_vector) {
         lapic_eoi();
+        leave_dying_address_space();  // destroy_address_space waits for this CPU
         kernel_ipi();
     } else if (vector >= irq_vector_base && vector < irq_vector_base + hal::irq_line_count) {
         dispatch_irq_line(vector - irq_vector_base);

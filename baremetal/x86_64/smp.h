@@ -27,8 +27,8 @@ struct PerCpu {
     std::uint64_t user_rsp;      // scratch for the syscall entry
     std::uint64_t tss_rsp0;      // the address of this CPU's TSS.rsp0
     UserEntry* user_entry;       // the enter_user in progress on this CPU, or nullptr
-    // The address space whose tables are in CR3 (nullptr: the kernel's). Read by other CPUs
-    // only to check that a space being destroyed is nowhere in use.
+    // The address space whose tables are in CR3 (nullptr: the kernel's). Other CPUs read it:
+    // destroy_address_space waits until no CPU holds the space it frees.
     std::atomic<hal::AddressSpace*> loaded_space;
 };
 static_assert(__builtin_offsetof(PerCpu, index) == 8);

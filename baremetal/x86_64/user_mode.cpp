@@ -23,7 +23,7 @@ static_assert(sysret_base + 8 == USER_DATA_SELECTOR && sysret_base + 16 == USER_
 constexpr std::uint64_t cr4_smep = 1u << 20, cr4_smap = 1u << 21;
 constexpr std::uint64_t cr0_alignment_mask = 1u << 18;  // AM: rflags.AC checks alignment in ring 3
 constexpr unsigned vector_nmi = 2, vector_double_fault = 8, vector_page_fault = 14, vector_machine_check = 18;
-constexpr std::uint64_t page_fault_present = 1, page_fault_write = 2, page_fault_fetch = 16;
+constexpr std::uint64_t page_fault_write = 2, page_fault_fetch = 16;
 
 static_assert(offsetof(hal::UserContext, rax) == USER_CONTEXT_RAX);
 static_assert(offsetof(hal::UserContext, rbx) == USER_CONTEXT_RBX);
@@ -64,8 +64,9 @@ hal::Trap page_fault_trap(const hal::AddressSpace& space, std::uint64_t address,
     trap.access = error_code & page_fault_fetch   ? hal::access_execute
                   : error_code & page_fault_write ? hal::access_write
                                                   : hal::access_read;
-    // A prot_none page has no present bit but is a mapping all the same.
-    trap.present = (error_code & page_fault_present) || has_user_mapping(space, address);
+    // Whether the space maps the page (usermode.h): a prot_none page has no present bit but is
+    // a mapping all the same, and a kernel page has one but is no mapping of the space.
+    trap.present = has_user_mapping(space, address);
     trap.error_code = error_code;
     return trap;
 }

@@ -22,12 +22,12 @@ struct UserEntry {
     hal::Trap* trap;
 };
 
-// The calling CPU's user-mode setup: EFER.SCE, STAR (kernel CS 0x08 for syscall, 0x10 as
-// sysret's base), LSTAR (newt_syscall_entry), FMASK (every flag but bit 1: interrupts off,
-// DF, TF, AC, NT, IOPL cleared on entry), SMEP and SMAP when the CPU has them (the kernel
-// reaches user memory only through the direct map, so it never needs STAC), and the FPU
-// (fpu.h), and CR0.AM (alignment checks for user code that sets AC, as on Linux). `cpu`
-// finds its TSS.rsp0 for the CPU's PerCpu. Call after its GDT and GS base.
+// The calling CPU's user-mode setup: EFER.SCE, STAR (kernel CS 0x08 for syscall, 0x13 as
+// sysret's base: SS 0x1b, CS 0x23), LSTAR (newt_syscall_entry), FMASK (every flag but bit 1:
+// interrupts off, DF, TF, AC, NT, IOPL cleared on entry), SMEP and SMAP when the CPU has
+// them (the kernel reaches user memory only through the direct map, so it never needs
+// STAC), CR0.AM (alignment checks for user code that sets AC, as on Linux) and the FPU
+// (fpu.h). `cpu` finds its TSS.rsp0 for the CPU's PerCpu. Call after its GDT and GS base.
 void init_user_mode(unsigned cpu);
 
 }  // namespace x86

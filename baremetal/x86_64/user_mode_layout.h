@@ -29,8 +29,8 @@
 #define USER_CONTEXT_RIP 128
 #define USER_CONTEXT_RFLAGS 136
 
-// GDT selectors (gdt.h). STAR's sysret base is the kernel data selector: sysret loads
-// SS = base + 8 and CS = base + 16, both with RPL 3.
+// GDT selectors (gdt.h). STAR's sysret base is the kernel data selector with RPL 3 (0x13):
+// sysret loads SS = base + 8 and CS = base + 16.
 #define KERNEL_CODE_SELECTOR 0x08
 #define KERNEL_DATA_SELECTOR 0x10
 #define USER_DATA_SELECTOR 0x1b

@@ -8,8 +8,11 @@
 
 #include <stdint.h>
 
-/* The stub's fixed addresses, all at or above hal::user_space_end (0x7f0000000000). */
-#define NEWT_STUB_CODE_ADDRESS 0x7f0000000000ull    /* the stub ELF's only segment (r-x) */
+/* The stub's fixed addresses, all above hal::user_space_end (0x7f0000000000). The 64 KiB
+ * below its code stay unmapped, so that user code running or reading past the end of user
+ * space faults as on bare metal instead of reaching the stub. */
+#define NEWT_STUB_GUARD_SIZE 0x10000ull
+#define NEWT_STUB_CODE_ADDRESS 0x7f0000010000ull    /* the stub ELF's only segment (r-x) */
 #define NEWT_STUB_CODE_WINDOW 0x4000ull             /* the code must fit in 16 KiB */
 /* The stub's one syscall instruction ("syscall; ret") is the first thing in its code, so the
  * seccomp filter can name it exactly: syscalls whose return address is anything else trap. */

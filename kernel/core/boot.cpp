@@ -11,6 +11,7 @@
 #include "../drivers/vga_console.h"
 #include "../hal/boot.h"
 #include "../hal/cpu.h"
+#include "../hal/debug.h"
 #include "../hal/timer.h"
 #include "../mm/frame_allocator.h"
 #include "command_line.h"
@@ -24,6 +25,8 @@ namespace kernel {
 namespace {
 
 BootHook boot_hook = nullptr;
+BootStep boot_steps[max_boot_steps];
+unsigned boot_step_count = 0;
 PhysAddr initrd_base = 0;  // from the BootInfo, for the first thread
 u64 initrd_size = 0;
 
@@ -54,6 +57,12 @@ void first_thread(void*) {
         klog_error("memory devices: %s", errno_name(result.error()));
     if (auto result = init_console_device(); result.is_error())
         klog_error("/dev/console: %s", errno_name(result.error()));
+    for (unsigned i = 0; i < boot_step_count; ++i) {
+        if (auto result = boot_steps[i](); result.is_error()) {
+            klog_error("boot: a backend step failed (%s): powering off", errno_name(result.error()));
+            hal::poweroff(1);
+        }
+    }
     if (boot_hook) {
         boot_hook();
         exit_thread(0);
@@ -71,6 +80,12 @@ void first_thread(void*) {
 }  // namespace
 
 void set_boot_hook(BootHook hook) { boot_hook = hook; }
+
+bool add_boot_step(BootStep step) {
+    if (boot_step_count == max_boot_steps) return false;
+    boot_steps[boot_step_count++] = step;
+    return true;
+}
 
 }  // namespace kernel
 

@@ -121,12 +121,18 @@ void command_crash(const char* kind) {
         kprintf("  %-8s %s\n", crash->name, crash->description);
 }
 
-void command_usertest(const char*) {
-    if (!run_user_mode_selftest) {
-        kprintf("usertest: this backend has no user mode yet\n");
-        return;
+// usertest [COUNT] [TEXT]: the cases whose name contains TEXT, each COUNT times.
+void command_usertest(const char* arguments) {
+    unsigned repeat = 0;
+    const char* text = arguments;
+    while (*text >= '0' && *text <= '9' && repeat < 100000) repeat = repeat * 10 + static_cast<unsigned>(*text++ - '0');
+    if (repeat && (*text == ' ' || *text == '\0')) {
+        while (*text == ' ') ++text;
+    } else {
+        repeat = 1;
+        text = arguments;
     }
-    run_user_mode_selftest();
+    run_user_mode_selftest(*text ? text : nullptr, repeat);
 }
 
 const Command commands[] = {
@@ -145,7 +151,7 @@ const Command commands[] = {
     {"reboot", "restart Newt", command_reboot},
     {"panic", "crash the kernel on purpose (tests the panic path)", command_panic},
     {"crash", "take a CPU exception on purpose: crash null|rodata|exec|divide|ud2", command_crash},
-    {"usertest", "run the user-mode self-test (ring 3 through the HAL)", command_usertest},
+    {"usertest", "the user-mode self-test through the HAL: usertest [COUNT] [TEXT]", command_usertest},
 };
 
 void command_help(const char*) {

@@ -7,9 +7,15 @@
 
 namespace kernel {
 
-// Runs every case on the calling kernel thread (and threads it spawns); returns the number
-// of failed cases. Declared weak because only the bare-metal image links it so far (the
-// hosted backend's user mode is being written): the monitor calls it when it is there.
-[[gnu::weak]] int run_user_mode_selftest();
+struct UserModeSelftestSummary {
+    int passed = 0;
+    int failed = 0;
+    int skipped = 0;
+};
+
+// Runs the cases on the calling kernel thread (and threads it spawns) and counts them.
+// `only`: just the cases whose name contains this text (nullptr: all); `repeat`: run each
+// case that many times in a row (a case fails at its first failed run).
+UserModeSelftestSummary run_user_mode_selftest(const char* only = nullptr, unsigned repeat = 1);
 
 }  // namespace kernel

@@ -14,6 +14,10 @@ struct Timespec {
     bool operator==(const Timespec&) const = default;
 };
 
+// utimensat's special nanosecond values (Linux UTIME_NOW, UTIME_OMIT).
+inline constexpr i64 utime_now = (1l << 30) - 1;
+inline constexpr i64 utime_omit = (1l << 30) - 2;
+
 struct FileStat {
     u64 device = 0;         // the file system's device number
     u64 inode = 0;

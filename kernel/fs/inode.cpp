@@ -16,10 +16,44 @@ std::atomic<u32> next_anonymous_minor {1};
 FileSystem::FileSystem() : device_(abi::make_device(0, next_anonymous_minor.fetch_add(1, std::memory_order_relaxed))) {}
 
 Inode::Inode(FileSystem& file_system, u32 mode, u32 uid, u32 gid, u64 rdevice)
-    : file_system_(&file_system), number_(file_system.allocate_inode_number()), rdevice_(rdevice), mode_(mode),
-      uid_(uid), gid_(gid) {
+    : Inode(file_system, file_system.allocate_inode_number(), mode, uid, gid, rdevice) {}
+
+Inode::Inode(FileSystem& file_system, u64 number, u32 mode, u32 uid, u32 gid, u64 rdevice)
+    : file_system_(&file_system), number_(number), rdevice_(rdevice), type_(mode & abi::s_ifmt), mode_(mode), uid_(uid),
+      gid_(gid) {
     Timespec time = now();
     access_time_ = modify_time_ = change_time_ = birth_time_ = time;
+}
+
+void Inode::load_metadata(const FileStat& stat) {
+    SpinlockGuard guard(metadata_lock_);
+    mode_ = (mode_ & abi::s_ifmt) | (stat.mode & 07777);
+    uid_ = stat.uid;
+    gid_ = stat.gid;
+    link_count_ = stat.link_count;
+    size_ = stat.size;
+    access_time_ = stat.access_time;
+    modify_time_ = stat.modify_time;
+    change_time_ = stat.change_time;
+    birth_time_ = stat.birth_time;
+}
+
+Result<void> Inode::change_metadata(const MetadataChange& change) {
+    Timespec time = now();
+    SpinlockGuard guard(metadata_lock_);
+    if (change.set_mode) mode_ = (mode_ & abi::s_ifmt) | (change.mode & 07777);
+    if (change.set_owner) {
+        uid_ = change.uid;
+        gid_ = change.gid;
+    }
+    if (change.set_times) {
+        for (auto [requested, field] : {std::pair {&change.access, &access_time_}, std::pair {&change.modify, &modify_time_}}) {
+            if (requested->nanoseconds == utime_now) *field = time;
+            else if (requested->nanoseconds != utime_omit) *field = *requested;
+        }
+    }
+    change_time_ = time;
+    return ok();
 }
 
 FileStat Inode::stat() const {

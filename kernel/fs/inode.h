@@ -33,6 +33,18 @@ struct DirectoryEntry {
 // Called for each entry in order; returns false to stop before the next one.
 using DirectoryVisitor = FunctionRef<bool(const DirectoryEntry&)>;
 
+// A metadata change the VFS makes after its checks (chmod, chown, utimensat): the fields
+// whose `set_` flag is on change, the others stay.
+struct MetadataChange {
+    bool set_mode = false;
+    u32 mode = 0;  // the low 12 bits
+    bool set_owner = false;
+    u32 uid = 0, gid = 0;
+    bool set_times = false;
+    // Each a time, or utime_now / utime_omit in `nanoseconds` (not both omitted).
+    Timespec access, modify;
+};
+
 class Inode : public RefCounted<Inode> {
 public:
     Inode(FileSystem& file_system, u32 mode, u32 uid, u32 gid, u64 rdevice = 0);
@@ -40,7 +52,7 @@ public:
 
     FileSystem& file_system() const { return *file_system_; }
     u64 number() const { return number_; }
-    u32 type() const { return mode_ & abi::s_ifmt; }  // fixed for the inode's life
+    u32 type() const { return type_; }  // fixed for the inode's life: read without the lock
     bool is_directory() const { return type() == abi::s_ifdir; }
     bool is_regular() const { return type() == abi::s_ifreg; }
     bool is_symlink() const { return type() == abi::s_iflnk; }
@@ -63,6 +75,14 @@ public:
     void touch_access();
     void touch_modify();                      // mtime and ctime
     void touch_change();                      // ctime
+
+    // Changes mode, owner and/or times and ctime. The default changes the inode's own
+    // metadata; a file system that keeps its metadata elsewhere (hostfs: the host's file)
+    // stores it there, and its error (EPERM...) cancels the change.
+    virtual Result<void> change_metadata(const MetadataChange& change);
+    // Reloads the metadata from where the file system keeps it, before the VFS reports it
+    // (stat, fstat). A no-op unless files can change behind the kernel's back (hostfs).
+    virtual void refresh_metadata() {}
 
     // Directory operations (ENOTDIR on other types). Names are single components, checked
     // by the VFS (not "." or "..", no '/', at most NAME_MAX bytes).
@@ -116,10 +136,18 @@ public:
     void decrement_link_count();
     void set_size(u64 size);
 
+protected:
+    // For file systems whose files have numbers of their own (hostfs: the host's st_ino).
+    Inode(FileSystem& file_system, u64 number, u32 mode, u32 uid, u32 gid, u64 rdevice);
+    // Replaces the cached permissions, owner, link count, size and times with `stat`'s
+    // (not the type, number or device numbers), in one step.
+    void load_metadata(const FileStat& stat);
+
 private:
     RefPtr<FileSystem> file_system_;
     const u64 number_;
     const u64 rdevice_;
+    const u32 type_;  // mode_'s type bits, apart: mode_ changes under the lock (chmod, hostfs reloads)
 
     Mutex directory_lock_;
     mutable Spinlock metadata_lock_;

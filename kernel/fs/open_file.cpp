@@ -142,7 +142,10 @@ Result<void> OpenFile::sync() {
     return inode_->sync();
 }
 
-FileStat OpenFile::stat() const { return inode_->stat(); }
+FileStat OpenFile::stat() const {
+    inode_->refresh_metadata();
+    return inode_->stat();
+}
 
 Result<MappingSource> OpenFile::mmap_source() {
     if (is_path_only()) return Errno::ebadf;

@@ -4,24 +4,26 @@
 #include "../abi/stat.h"
 #include "../mm/frame_allocator.h"
 #include "../mm/heap.h"
+#include "../proc/user_thread.h"
 
 namespace kernel {
 namespace {
 
-// ---- Hooks for signals (step 4: processes) -------------------------------------------------
+// ---- Signals ------------------------------------------------------------------------------
 
-// Whether the current thread has a signal to handle, which must end a blocking pipe wait
-// with EINTR (Linux: ERESTARTSYS, which becomes EINTR or a restart per SA_RESTART). Until
-// signals exist nothing is ever pending. When they do: return the real check here, and make
-// signal delivery wake_thread() the target: a thread woken without being unlinked from its
-// wait queue re-evaluates its condition (WaitQueue::block_locked), so the waits below see
-// the signal and return.
-bool signal_pending_for_current_thread() { return false; }
+// Whether the current thread must stop waiting: a fatal signal (kill) asked its process to
+// exit. The blocking pipe waits then end with EINTR. (Linux returns ERESTARTSYS, which
+// becomes EINTR or a restart per SA_RESTART once handlers run: step 7.) The killer wakes the
+// thread; a thread woken without being unlinked from its wait queue re-evaluates its
+// condition (WaitQueue::block_locked) and sees it.
+bool signal_pending_for_current_thread() { return current_thread_must_stop(); }
 
 // pipe(7): a write to a pipe with no reader raises SIGPIPE in the writer, and returns EPIPE
-// if the signal does not kill it. Until signals exist only the EPIPE part happens. Linux
-// sends the signal even when part of the data was written before the last reader left.
-void send_broken_pipe_signal() {}
+// if the signal does not kill it (ignored, blocked, or a handler). Linux sends the signal
+// even when part of the data was written before the last reader left.
+void send_broken_pipe_signal() {
+    if (UserThread* thread = current_user_thread()) thread->post_signal(abi::sigpipe);
+}
 
 // ---------------------------------------------------------------------------------------------
 

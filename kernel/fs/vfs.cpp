@@ -1,7 +1,6 @@
 #include "vfs.h"
 
 #include "../abi/fcntl.h"
-#include "../core/wall_clock.h"
 #include "../mm/heap.h"
 #include "file_system_type.h"
 #include "permission.h"
@@ -169,6 +168,7 @@ Result<RefPtr<OpenFile>> vfs_open(const VfsContext& context, const Path* base, S
 
 Result<FileStat> vfs_stat(const VfsContext& context, const Path* base, StringView path, bool follow) {
     Path found = TRY(resolve_path(context, base, path, follow ? resolve_follow : 0));
+    found.inode().refresh_metadata();
     return found.inode().stat();
 }
 
@@ -353,11 +353,17 @@ Result<void> check_chmod(Inode& inode, const Credentials& credentials, u32& mode
     return ok();
 }
 
+Result<void> apply_chmod(Inode& inode, const Credentials& credentials, u32 mode) {
+    TRY(check_chmod(inode, credentials, mode));
+    MetadataChange change;
+    change.set_mode = true;
+    change.mode = mode;
+    return inode.change_metadata(change);
+}
+
 Result<void> vfs_chmod(const VfsContext& context, const Path* base, StringView path, u32 mode, bool follow) {
     Path found = TRY(resolve_path(context, base, path, follow ? resolve_follow : 0));
-    TRY(check_chmod(found.inode(), context.credentials, mode));
-    found.inode().set_permissions(mode);
-    return ok();
+    return apply_chmod(found.inode(), context.credentials, mode);
 }
 
 Result<void> check_chown(Inode& inode, const Credentials& credentials, u32 uid, u32 gid) {
@@ -394,10 +400,14 @@ Result<void> apply_chown(Inode& inode, const Credentials& credentials, u32 uid, 
         if (!is_owner_or_superuser(inode, credentials)) return Errno::eperm;
         if (!credentials.is_superuser() && !credentials.in_group(new_gid)) new_mode &= ~abi::s_isgid;
     }
-    if (new_uid != inode.uid() || new_gid != inode.gid()) inode.set_owner(new_uid, new_gid);
-    if (new_mode != mode) inode.set_permissions(new_mode);
-    inode.touch_change();
-    return ok();
+    // One change (ctime even when nothing else changes): the owner, then the mode.
+    MetadataChange change;
+    change.set_owner = new_uid != inode.uid() || new_gid != inode.gid();
+    change.uid = new_uid;
+    change.gid = new_gid;
+    change.set_mode = new_mode != mode;
+    change.mode = new_mode;
+    return inode.change_metadata(change);
 }
 
 Result<void> vfs_chown(const VfsContext& context, const Path* base, StringView path, u32 uid, u32 gid, bool follow) {
@@ -406,7 +416,6 @@ Result<void> vfs_chown(const VfsContext& context, const Path* base, StringView p
 }
 
 Result<void> apply_utimens(Inode& inode, const Credentials& credentials, const Timespec* times) {
-    Timespec now = Timespec::from_ns(realtime_ns());
     Timespec access = times ? times[0] : Timespec {0, utime_now};
     Timespec modify = times ? times[1] : Timespec {0, utime_now};
     for (const Timespec* time : {&access, &modify}) {
@@ -424,11 +433,12 @@ Result<void> apply_utimens(Inode& inode, const Credentials& credentials, const T
         // (Linux's ATTR_TIMES_SET): only for the owner.
         return Errno::eperm;
     }
-    if (access.nanoseconds == utime_now) access = now;
-    if (modify.nanoseconds == utime_now) modify = now;
-    inode.set_times(access.nanoseconds == utime_omit ? nullptr : &access,
-                    modify.nanoseconds == utime_omit ? nullptr : &modify);
-    return ok();
+    // utime_now is resolved by whoever keeps the times (the inode's clock, or the host's).
+    MetadataChange change;
+    change.set_times = true;
+    change.access = access;
+    change.modify = modify;
+    return inode.change_metadata(change);
 }
 
 Result<void> vfs_utimens(const VfsContext& context, const Path* base, StringView path, const Timespec* times,

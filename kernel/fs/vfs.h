@@ -18,10 +18,6 @@
 
 namespace kernel {
 
-// utimensat's special nanosecond values.
-inline constexpr i64 utime_now = (1l << 30) - 1;
-inline constexpr i64 utime_omit = (1l << 30) - 2;
-
 Result<RefPtr<OpenFile>> vfs_open(const VfsContext& context, const Path* base, StringView path, int flags, u32 mode);
 Result<FileStat> vfs_stat(const VfsContext& context, const Path* base, StringView path, bool follow);
 Result<void> vfs_mkdir(const VfsContext& context, const Path* base, StringView path, u32 mode);
@@ -57,6 +53,8 @@ Result<void> vfs_umount(const VfsContext& context, const Path* base, StringView 
 
 // The same permission and type checks on an inode; used by operations on open files too.
 Result<void> check_chmod(Inode& inode, const Credentials& credentials, u32& mode);
+// chmod's checks and effect on an inode (fchmod uses it too).
+Result<void> apply_chmod(Inode& inode, const Credentials& credentials, u32 mode);
 Result<void> check_chown(Inode& inode, const Credentials& credentials, u32 uid, u32 gid);
 // chown's checks and effects on an inode (fchown uses it too): the owner, the set-id bits
 // it clears, ctime.

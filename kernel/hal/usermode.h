@@ -40,7 +40,8 @@ enum class TrapKind : kernel::u32 {
     syscall,     // rax = number, rdi rsi rdx r10 r8 r9 = arguments; rip is past the syscall
     page_fault,  // `address`, `access`, `present` say where and how; rip at the instruction
     exception,   // `vector` (and `error_code`): divide error, invalid opcode, #GP, int3, ...
-    interrupt,   // a device interrupt or the timer (preemption) stopped the thread
+    interrupt,   // a device interrupt or the timer (preemption) stopped the thread; it may
+                 // come before any user instruction ran (an interrupt already pending)
 };
 
 enum Access : kernel::u32 { access_read = 1, access_write = 2, access_execute = 4 };
@@ -49,7 +50,11 @@ struct Trap {
     TrapKind kind;
     kernel::uptr address = 0;    // page_fault: faulting address
     kernel::u32 access = 0;      // page_fault: Access bits (exactly one)
-    bool present = false;        // page_fault: a mapping was there (a protection violation)
+    // page_fault: the space maps the page (translate() finds it, prot_none included), so the
+    // access broke its protection (Linux: SEGV_ACCERR). False for every address outside
+    // [user_space_start, user_space_end), even where the kernel has a page: none of the
+    // space's (Linux: SEGV_MAPERR).
+    bool present = false;
     kernel::u32 vector = 0;      // exception: CPU exception number (6 #UD, 13 #GP, 3 #BP, ...)
     kernel::u64 error_code = 0;  // exception: the CPU's error code where it has one
 };
@@ -59,6 +64,19 @@ struct Trap {
 // interrupts enabled; returns with interrupts enabled. An interrupt that arrives while user
 // code runs is handled by the backend as for kernel code (the handler runs, then this
 // returns TrapKind::interrupt so the kernel can reschedule).
+//
+// What every backend guarantees:
+// - A context the CPU cannot load (rip, fs_base or gs_base not canonical) is refused: no
+//   user code runs and the result is exception #GP (13), error code 0, `context` unchanged.
+// - Every `syscall` instruction traps as TrapKind::syscall, with all 64 bits of rax, except
+//   on hosted, where a recent Linux host answers two numbers itself, before any seccomp
+//   filter (docs/hal.md): with 335 (uretprobe) in rax's low half the result is exception
+//   #UD after the syscall with rax = -1, with 336 (uprobe) rax = -ENXIO and no trap at all,
+//   as for any program on that host.
+// - User code that touches an address no mapping of the space allows takes a page fault
+//   there, kernel addresses and the rest of the address space outside the user range
+//   included; on hosted, except the stub's own pages 64 KiB and more above user_space_end,
+//   which user code can reach (docs/security.md).
 Trap enter_user(AddressSpace& space, UserContext& context);
 
 }  // namespace hal

@@ -23,6 +23,16 @@ public:
         return false;
     }
     unsigned ref_count() const { return count_.load(std::memory_order_relaxed); }
+    // Takes a reference unless the count already reached zero (the object is being
+    // destroyed): for caches that find objects through a pointer that does not own them
+    // and that the destructor removes (hostfs's inode table).
+    bool try_ref() const {
+        unsigned count = count_.load(std::memory_order_relaxed);
+        do {
+            if (count == 0) return false;
+        } while (!count_.compare_exchange_weak(count, count + 1, std::memory_order_relaxed));
+        return true;
+    }
 
 protected:
     RefCounted() = default;

@@ -108,7 +108,7 @@ bool AddressSpace::range_is_free_locked(uptr start, uptr end) const {
     return !vma || vma->start >= end;
 }
 
-void AddressSpace::try_merge_locked(Vma& vma) {
+Vma* AddressSpace::try_merge_locked(Vma& vma) {
     auto compatible = [](const Vma& a, const Vma& b) {
         return a.end == b.start && a.is_anonymous() && b.is_anonymous() && !a.file && !b.file &&
                a.protection == b.protection && a.shared == b.shared && a.may_write == b.may_write &&
@@ -132,6 +132,7 @@ void AddressSpace::try_merge_locked(Vma& vma) {
         vmas_.remove(*next);
         delete_vma(next);
     }
+    return current;
 }
 
 // Page references go with the mappings: each mapped page holds one. The pages are put
@@ -267,16 +268,17 @@ Result<void> AddressSpace::protect(uptr start, usize length, u32 protection) {
     if (covered < end) return Errno::enomem;
     TRY(split_locked(start));
     TRY(split_locked(end));
-    for (Vma* vma = first_vma_ending_after(start); vma && vma->start < end;) {
+    for (Vma* vma = first_vma_ending_after(start); vma && vma->start < end; vma = vmas_.next(*vma)) {
         vma->protection = protection;
         // Private pages may be shared copy-on-write: map them without write and let the
         // first store decide (in place when the page is ours alone, a copy otherwise).
         u32 applied = vma->shared ? protection : protection & ~u32(hal::prot_write);
         hal::protect(*hardware_, vma->start, vma->length(), applied);
-        Vma* next = vmas_.next(*vma);
-        try_merge_locked(*vma);
-        vma = next;
     }
+    // Merging may free the VMA after the one it keeps: one at a time, from the range's start
+    // (and its left neighbour) to its end.
+    for (Vma* vma = first_vma_ending_after(start > 0 ? start - 1 : 0); vma && vma->start <= end;)
+        vma = vmas_.next(*try_merge_locked(*vma));
     return ok();
 }
 

@@ -117,7 +117,8 @@ private:
     Result<uptr> find_free_locked(usize length, uptr hint) const;
     bool range_is_free_locked(uptr start, uptr end) const;
     void insert_locked(Vma& vma);
-    void try_merge_locked(Vma& vma);
+    // Merges `vma` with compatible neighbours; returns the VMA that remains.
+    Vma* try_merge_locked(Vma& vma);
     void drop_pages_locked(uptr start, uptr end);
     u32 page_protection(const Vma& vma, PhysAddr page) const;
     FaultOutcome fault_locked(uptr address, u32 access);

@@ -95,8 +95,8 @@ class BochsBoot(unittest.TestCase):
         self.assertRegex(out, r"fpu: XSAVE, components 0xe7 \(x87 SSE AVX AVX-512\), \d+-byte state")
         self.assertIn("SMEP on, SMAP on", out)
         self.assertNotIn("FAILED", out)
-        self.assertEqual(len(re.findall(r"usertest: .+?: ok\r?\n", out)), 18, out)
-        self.assertIn("usertest: summary: 18 passed, 0 failed, 0 skipped", out)
+        self.assertEqual(len(re.findall(r"usertest: .+?: ok\r?\n", out)), 19, out)
+        self.assertIn("usertest: summary: 19 passed, 0 failed, 0 skipped", out)
 
     def test_terminal_is_raw_and_ctrl_a_x_quits(self):
         # Interactive use: the script's standard input is a terminal.

@@ -27,7 +27,16 @@ def run_qemu(argv):
 
 
 class BareMetalPrograms(unittest.TestCase):
-    pass
+    def test_preemption_on_one_cpu(self):
+        """One CPU: the parent runs only if the timer preempts its spinning child."""
+        global SMP
+        saved, SMP = SMP, "1"
+        try:
+            status, output = run_qemu(["/tests/preempt"])
+        finally:
+            SMP = saved
+        self.assertEqual(status, 0, output)
+        self.assertIn("parent ran while the child spun", output)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,24 @@ def run_hosted(argv):
 
 
 class HostedPrograms(unittest.TestCase):
-    pass
+    def test_preemption_on_one_cpu(self):
+        """One CPU: the parent runs only if the timer preempts its spinning child."""
+        proc = subprocess.run([NEWT, "--display", "none", "--smp", "1", "--append", "loglevel=4 demo=0", "--",
+                               "/tests/preempt"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=120)
+        output = proc.stdout.decode(errors="replace")
+        self.assertEqual(proc.returncode, 0, output)
+        self.assertIn("parent ran while the child spun", output)
+
+    def test_program_from_a_host_directory(self):
+        """--mount-host brings a host directory in with hostfs; exec maps the program from it."""
+        tests = os.path.join(os.path.abspath(STAGE), "tests")
+        proc = subprocess.run([NEWT, "--display", "none", "--append", "loglevel=4 demo=0",
+                               "--mount-host", f"{tests}:/mnt/host", "--", "/mnt/host/hello_musl", "hostfs"],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+        output = proc.stdout.decode(errors="replace")
+        self.assertEqual(proc.returncode, 0, output)
+        self.assertIn("hello from /mnt/host/hello_musl [hostfs]", output)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,9 @@ CASES = [
     ("abort", ["/tests/crash", "abort"], 128 + 6, [], False),
     ("fork_exec", ["/tests/fork_exec", "200", "/tests/exit_with"], 0, [r"fork_exec: 200 of 200 rounds exited 7"], False),
     ("preemption", ["/tests/preempt"], 0, [r"parent ran while the child spun", r"child killed by signal 9"], True),
+    ("signals", ["/tests/signals"], 0, [r"blocked reader: signal 15", r"writer without readers: signal 13",
+                                        r"with SIGPIPE ignored: write -1, EPIPE", r"blocked SIGTERM: still alive",
+                                        r"blocked then unblocked: signal 15"], True),
     ("missing_program", ["/tests/no_such_program"], 127, [r"init: /tests/no_such_program: No such file"], False),
     ("busybox_sh", ["/bin/busybox", "sh", "-c",
                     "echo hi | cat; ls /; mkdir -p /tmp/a/b; echo x > /tmp/a/f; cat /tmp/a/f; rm -r /tmp/a"],
@@ -56,6 +59,7 @@ def make_tests(test_case, launcher, stage):
     for name, argv, status, patterns, differential in CASES:
         def test(self, argv=argv, status=status, patterns=patterns, differential=differential):
             got_status, output = launcher(argv)
+            output = output.replace("\r\n", "\n")  # the console ends lines with CR LF
             printed = program_output(output)
             self.assertEqual(got_status, status, output)
             # The console ends lines with CR LF; patterns anchor lines with ^ and $.

@@ -2,7 +2,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -82,7 +81,7 @@ void pause_for_clock() { sleep_ns(12'000'000); }
 
 }  // namespace
 
-Differential::Differential(const char* label) : scratch_(label) {
+Differential::Differential(const char* label, ScratchKind kind) : scratch_(label, kind) {
     char pattern[] = "/dev/shm/newt-vfs-XXXXXX";
     const char* made = mkdtemp(pattern);
     EXPECT_NE(made, nullptr) << "mkdtemp: " << strerror(errno);
@@ -98,13 +97,7 @@ Differential::~Differential() {
         if (fd >= 0) ::close(fd);
     ::umask(old_umask_);
     if (host_directory_fd_ >= 0) ::close(host_directory_fd_);
-    // Restore permissions a test may have removed, then delete the host tree.
-    nftw(host_path_.c_str(), [](const char* path, const struct stat*, int type, FTW*) {
-        if (type == FTW_D || type == FTW_DNR) ::chmod(path, 0700);
-        return 0;
-    }, 16, FTW_PHYS);
-    nftw(host_path_.c_str(), [](const char* path, const struct stat*, int, FTW*) { return ::remove(path); }, 16,
-         FTW_DEPTH | FTW_PHYS);
+    remove_host_tree(host_path_);
     if (::testing::Test::HasFailure()) std::printf("differential steps (host | Newt):\n%s", transcript_.c_str());
 }
 

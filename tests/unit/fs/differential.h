@@ -29,7 +29,8 @@ namespace vfs_test {
 
 class Differential {
 public:
-    explicit Differential(const char* label);
+    // `kind`: where Newt's directory is (vfs_support.h: the root tmpfs or a hostfs mount).
+    explicit Differential(const char* label, ScratchKind kind = default_scratch_kind());
     ~Differential();
     Differential(const Differential&) = delete;
     Differential& operator=(const Differential&) = delete;

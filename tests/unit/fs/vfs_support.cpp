@@ -1,7 +1,14 @@
 #include "vfs_support.h"
 
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 
 #include "kernel/core/scheduler.h"
 #include "kernel/hal/physmem.h"
@@ -13,16 +20,53 @@ std::atomic<int> scratch_counter {0};
 
 }  // namespace
 
-Scratch::Scratch(const char* label) {
+ScratchKind default_scratch_kind() {
+    static const ScratchKind kind = [] {
+        const char* chosen = getenv("NEWT_VFS_SCRATCH");
+        return chosen && std::string(chosen) == "hostfs" ? ScratchKind::hostfs : ScratchKind::tmpfs;
+    }();
+    return kind;
+}
+
+Scratch::Scratch(const char* label, ScratchKind kind) : kind(kind) {
     path = std::string("/tmp/") + label + "-" + std::to_string(scratch_counter.fetch_add(1));
     context = VfsContext::for_kernel();
     auto made = vfs_mkdir(context, nullptr, view(path), 0755);
     EXPECT_OK(made) << " making the scratch directory " << path;
+    if (kind == ScratchKind::hostfs) {
+        char pattern[] = "/dev/shm/newt-hostfs-XXXXXX";
+        const char* host = mkdtemp(pattern);
+        EXPECT_NE(host, nullptr) << "mkdtemp: " << strerror(errno);
+        host_path = host ? host : "/nonexistent";
+        ::chmod(host_path.c_str(), 0755);  // as vfs_mkdir made the directory below it
+        EXPECT_OK(vfs_mount(context, "hostfs", view(host_path), nullptr, view(path), ""))
+            << " mounting " << host_path << " on " << path;
+    }
     auto found = resolve_path(context, nullptr, view(path), resolve_follow | resolve_directory);
     EXPECT_OK(found);
     if (found.has_value()) directory = found.value();
     context.cwd = directory;
     context.umask = 022;
+}
+
+Scratch::~Scratch() {
+    if (kind != ScratchKind::hostfs) return;
+    // Only the mount table and this call may use the mount for umount to succeed; a test
+    // that keeps files open past its scratch directory leaves the mount behind.
+    context = {};
+    directory = {};
+    VfsContext root = VfsContext::for_kernel();
+    (void)vfs_umount(root, nullptr, view(path));
+    remove_host_tree(host_path);
+}
+
+void remove_host_tree(const std::string& path) {
+    nftw(path.c_str(), [](const char* name, const struct stat*, int type, FTW*) {
+        if (type == FTW_D || type == FTW_DNR) ::chmod(name, 0700);
+        return 0;
+    }, 16, FTW_PHYS);
+    nftw(path.c_str(), [](const char* name, const struct stat*, int, FTW*) { return ::remove(name); }, 16,
+         FTW_DEPTH | FTW_PHYS);
 }
 
 VfsContext Scratch::as(const Credentials& credentials) const {
@@ -156,72 +200,6 @@ void remove_tree(const VfsContext& context, const std::string& path) {
     } else {
         EXPECT_OK(vfs_unlink(context, nullptr, view(path))) << " removing " << path;
     }
-}
-
-namespace {
-
-MemorySnapshot take_snapshot() {
-    kmalloc_drain_quarantine();
-    HeapStats heap = heap_stats();
-    mm::FrameStats frames = mm::frame_stats();
-    MemorySnapshot snapshot {};
-    usize heap_frames = heap.large_bytes / hal::page_size;
-    for (usize i = 0; i < HeapStats::cache_count; ++i) {
-        snapshot.objects[i] = heap.caches[i].in_use;
-        heap_frames += heap.caches[i].slabs;
-    }
-    snapshot.large_blocks = heap.large_in_use;
-    snapshot.other_frames = frames.total_frames - frames.free_frames - heap_frames;
-    return snapshot;
-}
-
-// Whether anything is in use now that was not before. (Less is fine: a thread of an earlier
-// test, run in the same process, may be reaped meanwhile.)
-bool grew(const MemorySnapshot& before, const MemorySnapshot& after) {
-    bool more = after.large_blocks > before.large_blocks || after.other_frames > before.other_frames;
-    for (usize i = 0; i < HeapStats::cache_count; ++i) more = more || after.objects[i] > before.objects[i];
-    return more;
-}
-
-bool same(const MemorySnapshot& a, const MemorySnapshot& b) {
-    bool equal = a.large_blocks == b.large_blocks && a.other_frames == b.other_frames;
-    for (usize i = 0; i < HeapStats::cache_count; ++i) equal = equal && a.objects[i] == b.objects[i];
-    return equal;
-}
-
-}  // namespace
-
-MemorySnapshot memory_snapshot() {
-    // Threads of earlier tests (in the same process) may still be waiting to be reaped:
-    // wait until the figures hold still for a while. (Not snapshot_threads(): it reads
-    // other CPUs' scheduler fields without their locks, which TSan reports.)
-    MemorySnapshot snapshot = take_snapshot();
-    for (int tries = 0, stable = 0; tries < 200 && stable < 10; ++tries) {
-        sleep_ns(2'000'000);
-        MemorySnapshot again = take_snapshot();
-        stable = same(again, snapshot) ? stable + 1 : 0;
-        snapshot = again;
-    }
-    return snapshot;
-}
-
-::testing::AssertionResult memory_returns_to(const MemorySnapshot& before) {
-    MemorySnapshot after {};
-    for (int tries = 0; tries < 200; ++tries) {
-        after = take_snapshot();
-        if (!grew(before, after)) return ::testing::AssertionSuccess();
-        sleep_ns(1'000'000);  // exited threads are reaped asynchronously
-    }
-    auto failure = ::testing::AssertionFailure();
-    HeapStats heap = heap_stats();
-    for (usize i = 0; i < HeapStats::cache_count; ++i)
-        if (after.objects[i] > before.objects[i])
-            failure << heap.caches[i].name << ": " << before.objects[i] << " -> " << after.objects[i] << " objects; ";
-    if (after.large_blocks > before.large_blocks)
-        failure << "large blocks: " << before.large_blocks << " -> " << after.large_blocks << "; ";
-    if (after.other_frames > before.other_frames)
-        failure << "frames outside the heap: " << before.other_frames << " -> " << after.other_frames;
-    return failure;
 }
 
 }  // namespace vfs_test

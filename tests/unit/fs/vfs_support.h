@@ -18,6 +18,7 @@
 #include "kernel/mm/frame_allocator.h"
 #include "kernel/mm/kmalloc.h"
 #include "tests/unit/kernel/kernel_fixture.h"
+#include "tests/unit/kernel/memory_snapshot.h"
 
 namespace vfs_test {
 
@@ -37,14 +38,27 @@ std::string outcome(const Result<T>& result) {
 #define EXPECT_ERRNO(expression, error) \
     EXPECT_EQ(::vfs_test::outcome(expression), ::vfs_test::outcome(::kernel::Errno::error)) << #expression
 
+// Where Scratch directories are: in the root tmpfs, or each the root of a hostfs mount of
+// a fresh host directory (/dev/shm/newt-hostfs-*). The default is tmpfs; the environment
+// variable NEWT_VFS_SCRATCH=hostfs makes it hostfs (ctest runs vfs_tests once more that
+// way: the same rules, checked on hostfs).
+enum class ScratchKind { tmpfs, hostfs };
+ScratchKind default_scratch_kind();
+
 // A fresh directory under /tmp, unique in this process, and a root context whose working
 // directory it is (umask 022). Relative paths in tests start there.
 struct Scratch {
     VfsContext context;
     Path directory;
-    std::string path;  // absolute, e.g. "/tmp/paths-3"
+    std::string path;       // absolute, e.g. "/tmp/paths-3"
+    ScratchKind kind;
+    std::string host_path;  // hostfs: the host directory mounted on `path`
 
-    explicit Scratch(const char* label);
+    explicit Scratch(const char* label, ScratchKind kind = default_scratch_kind());
+    // hostfs: unmounts (when nothing uses the mount any more) and deletes the host directory.
+    ~Scratch();
+    Scratch(const Scratch&) = delete;
+    Scratch& operator=(const Scratch&) = delete;
     // The same context with other credentials (and the same cwd and root).
     VfsContext as(const Credentials& credentials) const;
     VfsContext as_user(u32 uid, u32 gid) const { return as(Credentials::user(uid, gid)); }
@@ -84,16 +98,11 @@ std::vector<std::string> sorted_names(const VfsContext& context, const std::stri
 // Removes a tree (files, symlinks, directories), as rm -rf.
 void remove_tree(const VfsContext& context, const std::string& path);
 
-// Memory the kernel holds outside the heap's free lists: heap objects per cache, large
-// blocks and frames used by anything but the heap (tmpfs pages, radix nodes are heap).
-struct MemorySnapshot {
-    usize objects[HeapStats::cache_count];
-    usize large_blocks;
-    usize other_frames;
-};
-MemorySnapshot memory_snapshot();
-// Whether memory came back to `before` (nothing more in use: no object, large block or
-// frame); waits a little for exited threads to be reaped.
-::testing::AssertionResult memory_returns_to(const MemorySnapshot& before);
+// Deletes a host directory tree (after making every directory in it writable again).
+void remove_host_tree(const std::string& path);
+
+using newt_test::memory_returns_to;
+using newt_test::memory_snapshot;
+using newt_test::MemorySnapshot;
 
 }  // namespace vfs_test

@@ -1,7 +1,7 @@
 // Small x86-64 user programs for the hosted user-mode tests. They are data here (copied into
 // frames and mapped into a user address space by the tests), never run in the test process.
 // Registers are set up by the tests; each program reports through syscalls.
-#define STUB_SYSCALL 0x7f0000000000  /* NEWT_STUB_SYSCALL_ADDRESS: "syscall; ret" */
+#define STUB_SYSCALL 0x7f0000010000  /* NEWT_STUB_SYSCALL_ADDRESS: "syscall; ret" */
 
 .macro program name
     .globl guest_\name
@@ -79,6 +79,17 @@ program xmm
     movq %xmm5, %rax
     syscall
 end xmm
+
+// Loads from (%rdi) (the test answers the page fault), makes syscall number rdx, keeps its
+// result in rbx and reports with syscall 1000.
+program load_then_syscall
+    mov (%rdi), %r13
+    mov %rdx, %rax
+    syscall
+    mov %rax, %rbx
+    mov $1000, %eax
+    syscall
+end load_then_syscall
 
 program int80
     mov $20, %eax

@@ -157,14 +157,18 @@ TEST(HostedMmu, TranslateWhileAnotherCpuChangesTheSpace) {
             }
         }, &shared, {.name = "translator", .pinned_cpu = 1});
         ASSERT_FALSE(reader.is_error());
-        for (int round = 0; round < 2000; ++round) {
+        // At least 2000 rounds, and on until the reader has started and looked many times
+        // (the rounds alone can end before the other CPU schedules it).
+        auto looked = [&] { return shared.hits.load() + shared.misses.load() + shared.wrong.load(); };
+        for (int round = 0; round < 2000 || (looked() < 1000 && round < 10'000'000); ++round) {
             for (int i = 0; i < 8; ++i) ASSERT_FALSE(hal::map(*space, 0x400000 + i * page, frames[i], hal::prot_read).is_error());
             hal::unmap(*space, 0x400000, 8 * page);
+            if (round % 256 == 255) yield();
         }
         shared.stop.store(true);
         reader.value()->join();
         EXPECT_EQ(shared.wrong.load(), 0u);
-        EXPECT_GT(shared.hits.load() + shared.misses.load(), 0u);
+        EXPECT_GE(shared.hits.load() + shared.misses.load(), 1000u);
         for (auto frame : frames) mm::free_frames(frame);
     });
 }

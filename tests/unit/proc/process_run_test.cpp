@@ -15,6 +15,7 @@
 #include "kernel/mm/frame_allocator.h"
 #include "kernel/proc/spawn.h"
 #include "tests/unit/kernel/kernel_fixture.h"
+#include "tests/unit/kernel/memory_snapshot.h"
 
 namespace {
 
@@ -86,19 +87,6 @@ TEST(ProcessRun, ExitStatusesAndSignals) {
     });
 }
 
-// Free frames once what is freed asynchronously is back: the stacks of exited threads (the
-// reaper frees them a moment later) and, in ASan builds, the kmalloc quarantine (freed
-// blocks wait there; large ones hold whole frames). Waits up to a second for `at_least`.
-usize settled_free_frames(usize at_least) {
-    usize free = 0;
-    for (int attempt = 0; attempt < 100; ++attempt) {
-        kmalloc_drain_quarantine();
-        free = mm::frame_stats().free_frames;
-        if (free >= at_least) break;
-        sleep_ns(10'000'000);
-    }
-    return free;
-}
 
 TEST(ProcessRun, TwoHundredForkExecCyclesLeaveNoFramesBehind) {
     run_in_kernel([] {
@@ -107,15 +95,15 @@ TEST(ProcessRun, TwoHundredForkExecCyclesLeaveNoFramesBehind) {
         // A warm-up run fills the kernel's caches (slabs, dentries, the page cache of the
         // programs' files); the measured run must then give back every frame it took.
         EXPECT_EQ(run({"/tmp/fork_exec", "5", "/tmp/exit_with"}, "/tmp/fork_exec.out"), 0);
-        usize free_before = settled_free_frames(0);
+        newt_test::MemorySnapshot before = newt_test::memory_snapshot();
+        usize free_before = mm::frame_stats().free_frames;
         EXPECT_EQ(run({"/tmp/fork_exec", "200", "/tmp/exit_with"}, "/tmp/fork_exec.out"), 0);
         EXPECT_EQ(guest_file("/tmp/fork_exec.out"), "fork_exec: 200 of 200 rounds exited 7\n");
-        usize free_after = settled_free_frames(free_before);
-        // 200 processes, each with a stub, page tables, a stack and copied pages, came and
-        // went: not one frame may be missing (the kernel heap may even hand an empty slab
-        // back, so there can be more).
-        std::printf("free frames: %zu before, %zu after 200 fork+exec+exit cycles\n", free_before, free_after);
-        EXPECT_GE(free_after, free_before) << "frames lost: " << long(free_before) - long(free_after);
+        // 200 processes, each with page tables, a stack, copied pages, a kernel thread (its
+        // stack freed by the reaper) came and went: nothing more may be in use than before.
+        EXPECT_TRUE(newt_test::memory_returns_to(before));
+        std::printf("free frames: %zu before, %zu after 200 fork+exec+exit cycles\n", free_before,
+                    mm::frame_stats().free_frames);
     });
 }
 
