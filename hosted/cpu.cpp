@@ -1,4 +1,5 @@
 // hal CPU functions for the hosted backend: CPUs are POSIX threads.
+#include <sys/auxv.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -99,6 +100,10 @@ void start_secondary_cpus() {
 
 void describe_cpu(CpuDescription& description) {
     arch::describe_cpu_with_cpuid(description);
+    // Guests run natively on the host CPU: they may use what the host kernel allows (its
+    // own AT_HWCAP2 says whether CR4.FSGSBASE is on; the stub samples the bases at traps).
+    constexpr unsigned long hwcap2_fsgsbase = 2;
+    description.user_hwcap2 = getauxval(AT_HWCAP2) & hwcap2_fsgsbase;
     // The host CPU's base frequency, when CPUID has leaf 0x16 (MHz); else unknown.
     std::uint32_t r[4];
     arch::cpuid(0, 0, r);

@@ -30,6 +30,7 @@ inline void describe_cpu_with_cpuid(hal::CpuDescription& description) {
         description.family = family;
         description.model = model;
         description.stepping = r[0] & 0xf;
+        description.user_hwcap = r[3];  // EDX, as Linux's ELF_HWCAP
     }
     cpuid(0x80000000, 0, r);
     if (r[0] >= 0x80000004) {

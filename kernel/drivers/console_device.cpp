@@ -4,6 +4,7 @@
 #include "../fs/character_devices.h"
 #include "../fs/devtmpfs/devtmpfs.h"
 #include "../mm/heap.h"
+#include "../proc/user_thread.h"
 #include "../tty/console.h"
 
 namespace kernel {
@@ -28,8 +29,10 @@ public:
                     if (done == 0) return Errno::eagain;
                     break;
                 }
-            } else {
-                c = console_read_char();
+            } else if (!console_read_char_unless(c, current_thread_must_stop)) {
+                // A kill: what was read so far, else EINTR (the thread exits anyway).
+                if (done == 0) return Errno::eintr;
+                break;
             }
             if (c == end_of_file) break;
             if (c == '\r') c = '\n';

@@ -34,6 +34,10 @@ struct CpuDescription {
     char model_name[64] = {};    // the brand string
     kernel::u32 family = 0, model = 0, stepping = 0;
     kernel::u64 frequency_khz = 0;  // 0 when unknown
+    // What user programs are told in their auxiliary vector (Linux x86-64): AT_HWCAP is
+    // CPUID leaf 1 EDX; AT_HWCAP2 has bit 1 (HWCAP2_FSGSBASE) when user code may use the
+    // FS/GS base instructions.
+    kernel::u64 user_hwcap = 0, user_hwcap2 = 0;
 };
 void describe_cpu(CpuDescription& description);
 

@@ -5,6 +5,7 @@
 #include "../core/klog.h"
 #include "../core/random.h"
 #include "../fs/permission.h"
+#include "../hal/cpu.h"
 #include "../hal/usermode.h"
 #include "../mm/kmalloc.h"
 #include "../mm/user_memory.h"
@@ -144,6 +145,10 @@ Result<LoadedImage> load_image(Process& process, const Path& found, const Creden
     spec.egid = credentials.egid;
     spec.secure = credentials.uid != credentials.euid || credentials.gid != credentials.egid;
     spec.minimum_signal_stack_size = hal::fpu_state_size + 1024;
+    hal::CpuDescription cpu;  // a few CPUID instructions; every exec asks afresh
+    hal::describe_cpu(cpu);
+    spec.hwcap = cpu.user_hwcap;
+    spec.hwcap2 = cpu.user_hwcap2;
     usize size = TRY(initial_stack_size(spec));
     auto* buffer = static_cast<u8*>(kmalloc(size));
     if (!buffer) return Errno::enomem;

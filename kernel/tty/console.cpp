@@ -126,6 +126,16 @@ void console_receive(char character) {
     input_waiters.wake_all();
 }
 
+bool console_read_char_unless(char& character, bool (*stop)()) {
+    bool stopped = false;
+    input_waiters.wait_until([&] {
+        if (console_try_read_char(character)) return true;
+        stopped = stop();
+        return stopped;
+    });
+    return !stopped;
+}
+
 char console_read_char() {
     char character = 0;
     input_waiters.wait_until([&] { return console_try_read_char(character); });

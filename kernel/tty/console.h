@@ -29,6 +29,9 @@ void console_write_emergency(const char* text, usize length);
 void console_receive(char character);
 // Blocks the calling thread until a character has been received.
 char console_read_char();
+// The same, but giving up (false) when `stop()` turns true: a reader that a fatal signal
+// must wake (the waker wakes the thread; the wait re-checks `stop`).
+bool console_read_char_unless(char& character, bool (*stop)());
 // Takes a received character if there is one (never blocks).
 bool console_try_read_char(char& character);
 // Whether a received character is waiting.
