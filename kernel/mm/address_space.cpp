@@ -38,6 +38,17 @@ bool allows(u32 protection, u32 access) {
 
 u64 Vma::file_page(uptr address) const { return (offset + (address - start)) / page_size; }
 
+void Vma::copy_attributes(const Vma& other) {
+    protection = other.protection;
+    shared = other.shared;
+    may_write = other.may_write;
+    grows_down = other.grows_down;
+    role = other.role;
+    file = other.file;
+    source = other.source;
+    offset = other.offset;
+}
+
 Result<RefPtr<AddressSpace>> AddressSpace::create() {
     hal::AddressSpace* hardware = TRY(hal::create_address_space());
     auto space = make_ref<AddressSpace>(hardware);
@@ -87,15 +98,9 @@ Result<void> AddressSpace::split_locked(uptr address) {
     if (!vma || vma->start == address) return ok();
     Vma* tail = new_vma();
     if (!tail) return Errno::enomem;
+    tail->copy_attributes(*vma);
     tail->start = address;
     tail->end = vma->end;
-    tail->protection = vma->protection;
-    tail->shared = vma->shared;
-    tail->may_write = vma->may_write;
-    tail->grows_down = vma->grows_down;
-    tail->role = vma->role;
-    tail->file = vma->file;
-    tail->source = vma->source;
     tail->offset = vma->is_anonymous() ? 0 : vma->offset + (address - vma->start);
     vma->end = address;
     if (Vma* next = vmas_.next(*vma)) vmas_.insert_before(*next, *tail);
@@ -360,16 +365,9 @@ Result<uptr> AddressSpace::remap(uptr old_address, usize old_length, usize new_l
     // Pages past `kept` (shrinking while moving) are dropped; the rest changed places.
     drop_pages_locked(old_address + kept, old_end);
     hal::unmap(*hardware_, old_address, kept);
+    moved->copy_attributes(*vma);
     moved->start = target;
     moved->end = target + new_length;
-    moved->protection = vma->protection;
-    moved->shared = vma->shared;
-    moved->may_write = vma->may_write;
-    moved->grows_down = vma->grows_down;
-    moved->role = vma->role;
-    moved->file = vma->file;
-    moved->source = vma->source;
-    moved->offset = vma->offset;
     vmas_.remove(*vma);
     delete_vma(vma);
     insert_locked(*moved);
@@ -543,16 +541,9 @@ Result<RefPtr<AddressSpace>> AddressSpace::fork() {
     for (const Vma& vma : vmas_) {
         Vma* copy = new_vma();
         if (!copy) return Errno::enomem;
+        copy->copy_attributes(vma);
         copy->start = vma.start;
         copy->end = vma.end;
-        copy->protection = vma.protection;
-        copy->shared = vma.shared;
-        copy->may_write = vma.may_write;
-        copy->grows_down = vma.grows_down;
-        copy->role = vma.role;
-        copy->file = vma.file;
-        copy->source = vma.source;
-        copy->offset = vma.offset;
         child->vmas_.append(*copy);
         bool failed = false;
         hal::walk(*hardware_, vma.start, vma.end, [&](uptr va, const hal::Mapping& mapping) {

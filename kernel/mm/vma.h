@@ -31,6 +31,8 @@ struct Vma {
     bool contains(uptr address) const { return address >= start && address < end; }
     // The file page index behind `address` (file-backed VMAs).
     u64 file_page(uptr address) const;
+    // Everything but the range (split, mremap and fork make VMAs like another).
+    void copy_attributes(const Vma& other);
 };
 
 }  // namespace kernel
