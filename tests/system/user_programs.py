@@ -26,6 +26,9 @@ CASES = [
                                         r"with SIGPIPE ignored: write -1, EPIPE", r"blocked SIGTERM: still alive",
                                         r"blocked then unblocked: signal 15"], True),
     ("missing_program", ["/tests/no_such_program"], 127, [r"init: /tests/no_such_program: No such file"], False),
+    # init mounts only what the kernel has not: each file system appears once.
+    ("init_mounts", ["/bin/busybox", "cat", "/proc/mounts"], 0,
+     [r"(?m)^rootfs / tmpfs rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\nproc /proc proc rw 0 0\ntmpfs /tmp tmpfs rw 0 0$"], False),
     ("busybox_sh", ["/bin/busybox", "sh", "-c",
                     "echo hi | cat; ls /; mkdir -p /tmp/a/b; echo x > /tmp/a/f; cat /tmp/a/f; rm -r /tmp/a"],
      0, [r"(?m)^hi$", r"(?m)^bin\s", r"(?m)^x$"], False),

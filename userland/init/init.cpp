@@ -43,11 +43,14 @@ void mount_missing() {
         const char* target;
         const char* options;
     };
-    // /proc first: it tells what else is mounted.
-    if (mount("proc", "/proc", "proc", 0, nullptr) != 0 && errno != EBUSY) {
-        // Already there (the kernel mounts it) or not mountable: /proc/mounts decides below.
-    }
+    // /proc first: it tells what else is mounted. Mounting proc where it already is would
+    // stack a second instance (as on Linux), so mount it only when /proc/mounts is missing.
     std::set<std::string> mounted = mounted_directories();
+    if (mounted.empty()) {
+        mkdir("/proc", 0555);
+        if (mount("proc", "/proc", "proc", 0, nullptr) != 0) say(std::string("mount /proc: ") + strerror(errno));
+        mounted = mounted_directories();
+    }
     for (const Wanted& wanted : {Wanted {"proc", "/proc", nullptr}, Wanted {"devtmpfs", "/dev", nullptr},
                                  Wanted {"tmpfs", "/tmp", "mode=1777"}}) {
         if (mounted.count(wanted.target)) continue;
