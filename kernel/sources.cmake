@@ -47,9 +47,12 @@ set(NEWT_KERNEL_SOURCES
   fs/pipe.cpp
   fs/procfs/cpuinfo.cpp
   fs/procfs/filesystems.cpp
+  fs/procfs/generated_file.cpp
   fs/procfs/loadavg.cpp
   fs/procfs/meminfo.cpp
   fs/procfs/mounts.cpp
+  fs/procfs/process_directory.cpp
+  fs/procfs/process_files.cpp
   fs/procfs/procfs.cpp
   fs/procfs/stat.cpp
   fs/procfs/uptime.cpp

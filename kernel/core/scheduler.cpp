@@ -168,7 +168,8 @@ void Scheduler::schedule() {
     while (next->on_cpu_.load(std::memory_order_acquire)) hal::cpu_relax();
 
     account(cpu, now);
-    previous->runtime_ns_ += now - previous->started_running_ns_;
+    previous->runtime_ns_.store(previous->runtime_ns_.load(std::memory_order_relaxed) + now - previous->started_running_ns_,
+                                std::memory_order_relaxed);
     next->started_running_ns_ = now;
     next->on_cpu_.store(true, std::memory_order_relaxed);
     next->cpu_ = id;

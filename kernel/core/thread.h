@@ -38,7 +38,8 @@ public:
     ThreadState state() const { return state_.load(std::memory_order_relaxed); }
     int pinned_cpu() const { return pinned_cpu_; }
     unsigned last_cpu() const { return cpu_; }
-    u64 runtime_ns() const { return runtime_ns_; }
+    // Read by other CPUs (/proc/<pid>/stat): a relaxed atomic, written by the scheduler only.
+    u64 runtime_ns() const { return runtime_ns_.load(std::memory_order_relaxed); }
     u64 context_switches() const { return switches_; }
     bool has_exited() const { return exited_.load(std::memory_order_acquire); }
     int exit_code() const { return exit_code_; }
@@ -74,7 +75,7 @@ private:
     ThreadFunction entry_ = nullptr;
     void* argument_ = nullptr;
 
-    u64 runtime_ns_ = 0;
+    std::atomic<u64> runtime_ns_ {0};
     u64 started_running_ns_ = 0;
     u64 switches_ = 0;
 

@@ -1,6 +1,9 @@
 #include "dentry.h"
 
+#include <new>
+
 #include "../mm/heap.h"
+#include "../mm/kmalloc.h"
 
 namespace kernel {
 namespace {
@@ -78,6 +81,39 @@ void Dentry::detach_locked(Dentry& child) {
 void Dentry::detach_child(StringView name) {
     SpinlockGuard guard(tree_lock);
     if (Dentry* child = find_child_locked(name)) detach_locked(*child);
+}
+
+void Dentry::detach_child_if(StringView name, const Dentry& expected) {
+    SpinlockGuard guard(tree_lock);
+    if (Dentry* child = find_child_locked(name); child == &expected) detach_locked(*child);
+}
+
+void Dentry::prune_stale_children() {
+    usize count;
+    {
+        SpinlockGuard guard(tree_lock);
+        count = children_.size();
+    }
+    if (count == 0) return;
+    auto* children = static_cast<RefPtr<Dentry>*>(kmalloc(sizeof(RefPtr<Dentry>) * count));
+    if (!children) return;  // nothing lost: stale entries are also dropped when looked up
+    usize taken = 0;
+    {
+        SpinlockGuard guard(tree_lock);
+        for (Dentry& child : children_) {
+            if (taken == count) break;
+            new (&children[taken++]) RefPtr<Dentry>(&child);
+        }
+    }
+    for (usize i = 0; i < taken; ++i) {
+        Dentry& child = *children[i];
+        if (child.inode().is_stale()) {
+            SpinlockGuard guard(tree_lock);
+            if (child.parent_.get() == this && !child.detached_) detach_locked(child);
+        }
+    }
+    for (usize i = 0; i < taken; ++i) children[i].~RefPtr<Dentry>();
+    kfree(children);
 }
 
 void Dentry::detach_children() {

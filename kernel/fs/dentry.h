@@ -45,6 +45,11 @@ public:
     Result<RefPtr<Dentry>> add_child(StringView name, RefPtr<Inode> inode, u64 generation, bool& stale);
     // The child `name` is gone from the directory: forget it.
     void detach_child(StringView name);
+    // The same, only if `name` is still `child` (a revalidation that found it stale).
+    void detach_child_if(StringView name, const Dentry& child);
+    // Detaches every cached child whose inode is_stale() (checked outside the tree lock,
+    // since a check may sleep).
+    void prune_stale_children();
     // Forgets every cached descendant (unmount): children and parents reference each
     // other, so a tree that is no longer reachable must be taken apart to be freed.
     void detach_children();

@@ -143,4 +143,16 @@ int FileDescriptorTable::count() const {
     return count;
 }
 
+int FileDescriptorTable::next_open_at_or_after(int fd) const {
+    SpinlockGuard guard(lock_);
+    for (int candidate = fd < 0 ? 0 : fd; candidate < capacity_; ++candidate)
+        if (slots_[candidate].file) return candidate;
+    return -1;
+}
+
+int FileDescriptorTable::capacity() const {
+    SpinlockGuard guard(lock_);
+    return capacity_;
+}
+
 }  // namespace kernel

@@ -34,6 +34,10 @@ public:
     // execve: closes the close-on-exec descriptors.
     void close_on_exec_now();
     int count() const;
+    // The lowest open descriptor >= `fd`, or -1 (/proc/<pid>/fd's listing).
+    int next_open_at_or_after(int fd) const;
+    // The number of slots (/proc/<pid>/status's FDSize).
+    int capacity() const;
 
 private:
     struct Slot {

@@ -164,6 +164,7 @@ Result<void> Inode::rename(StringView, Inode&, StringView) { return Errno::enotd
 Result<void> Inode::iterate(u64, DirectoryVisitor) { return Errno::enotdir; }
 bool Inode::is_empty_directory() { return false; }
 Result<usize> Inode::read_link(IoBuffer&, usize) { return Errno::einval; }
+Result<Path> Inode::follow_magic_link() { return Errno::einval; }
 Result<usize> Inode::read(u64, IoBuffer&, usize) { return is_directory() ? Errno::eisdir : Errno::einval; }
 Result<usize> Inode::write(u64, const IoBuffer&, usize) { return is_directory() ? Errno::eisdir : Errno::einval; }
 Result<void> Inode::truncate(u64) { return is_directory() ? Errno::eisdir : Errno::einval; }

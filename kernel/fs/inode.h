@@ -104,6 +104,19 @@ public:
 
     // Symlinks: copies the target (not NUL-terminated), at most `size` bytes.
     virtual Result<usize> read_link(IoBuffer& buffer, usize size);
+    // "Magic" symlinks (procfs's exe, cwd, root, fd/N): following one leads straight to the
+    // place it stands for, not to the text read_link shows, so a deleted file, a pipe or a
+    // directory outside the caller's root is still reached (Linux's nd_jump_link).
+    virtual bool is_magic_link() const { return false; }
+    virtual Result<Path> follow_magic_link();
+
+    // Dynamic file systems (procfs): whether the entry this inode was looked up as is gone
+    // (its process exited). The VFS then forgets the cached dentry and asks the directory
+    // again (Linux's d_revalidate).
+    virtual bool is_stale() { return false; }
+    // Directories whose entries go stale (/proc): each lookup in them first drops the
+    // cached entries that are, so dead processes' dentries do not pile up.
+    virtual bool has_volatile_children() const { return false; }
 
     // File contents.
     virtual Result<usize> read(u64 offset, IoBuffer& buffer, usize count);

@@ -137,6 +137,17 @@ Result<Path> walk(const VfsContext& context, const Path* base, StringView path, 
 
         if (next.inode().is_symlink() && (!last || trailing_slash || (flags & resolve_follow))) {
             if (++links_followed > abi::symlink_max_follow) return Errno::eloop;
+            if (next.inode().is_magic_link()) {
+                // A jump, not a text to walk: the link's place replaces it.
+                next = TRY(next.inode().follow_magic_link());
+                if (last) {
+                    if ((trailing_slash || (flags & resolve_directory)) && !next.inode().is_directory())
+                        return Errno::enotdir;
+                    return next;
+                }
+                current = next;
+                continue;
+            }
             // The target continues from the directory holding the link (or the root).
             if (trailing_slash && last) {
                 // "link/": the rest is empty but the result must be a directory, reached
@@ -165,10 +176,16 @@ VfsContext VfsContext::for_kernel() {
 }
 
 Result<Path> lookup_child(const Path& directory, StringView name) {
+    if (directory.inode().has_volatile_children()) directory.dentry->prune_stale_children();
     for (;;) {
         u64 generation;
-        if (RefPtr<Dentry> cached = directory.dentry->find_child(name, &generation))
-            return cross_mounts({directory.mount, cached});
+        if (RefPtr<Dentry> cached = directory.dentry->find_child(name, &generation)) {
+            if (!cached->inode().is_stale()) return cross_mounts({directory.mount, cached});
+            // Gone (a process's /proc entry): forget it, unless another lookup already
+            // replaced it, and ask the directory afresh.
+            directory.dentry->detach_child_if(name, *cached);
+            continue;
+        }
         RefPtr<Inode> inode = TRY(directory.inode().lookup(name));
         bool stale;
         RefPtr<Dentry> dentry = TRY(directory.dentry->add_child(name, inode, generation, stale));

@@ -103,11 +103,13 @@ Result<Path> open_or_create(const VfsContext& context, const Path* base, StringV
             Path found = child.release_value();
             if (!found.inode().is_symlink()) return found;
             if (flags & abi::o_nofollow) return Errno::eloop;
+            if (links >= abi::symlink_max_follow) return Errno::eloop;
+            // A magic link (/dev/stdout -> /proc/self/fd/1) leads to its place directly.
+            if (found.inode().is_magic_link()) return found.inode().follow_magic_link();
             // Follow it: if its target exists, open that; if not, create the target.
             char target[abi::path_max];
             IoBuffer buffer = IoBuffer::kernel(target, sizeof target - 1);
             usize length = TRY(found.inode().read_link(buffer, sizeof target - 1));
-            if (links >= abi::symlink_max_follow) return Errno::eloop;
             Path directory = where.parent;
             where = TRY(resolve_parent(context, &directory, StringView(target, length)));
             continue;

@@ -537,6 +537,7 @@ Result<RefPtr<AddressSpace>> AddressSpace::fork() {
     child->brk_ = brk_;
     child->mmap_base_ = mmap_base_;
     child->stack_top_ = stack_top_;
+    child->string_areas_ = string_areas_;
     child->stack_limit_ = stack_limit_;
     for (const Vma& vma : vmas_) {
         Vma* copy = new_vma();
@@ -562,6 +563,15 @@ Result<RefPtr<AddressSpace>> AddressSpace::fork() {
             hal::protect(*hardware_, vma.start, vma.length(), vma.protection & ~u32(hal::prot_write));
     }
     return child;
+}
+
+void AddressSpace::for_each_vma_resident(FunctionRef<void(const Vma&, usize)> visitor) {
+    MutexGuard guard(lock_);
+    for (const Vma& vma : vmas_) {
+        usize resident = 0;
+        hal::walk(*hardware_, vma.start, vma.end, [&](uptr, const hal::Mapping&) { ++resident; });
+        visitor(vma, resident);
+    }
 }
 
 MemoryStats AddressSpace::stats() {

@@ -14,6 +14,7 @@
 #include "../core/mutex.h"
 #include "../fs/open_file.h"
 #include "../hal/mmu.h"
+#include "../lib/function_ref.h"
 #include "../lib/intrusive_list.h"
 #include "../lib/ref_ptr.h"
 #include "../lib/result.h"
@@ -80,6 +81,7 @@ public:
 
     // The program break: set up by exec (brk_start = end of the data), moved by brk(2).
     void set_brk_start(uptr start);
+    uptr brk_start() const { return brk_start_; }
     // brk(2): returns the new break, or the old one when it cannot move (Linux's ABI).
     uptr set_brk(uptr requested);
     uptr brk() const { return brk_; }
@@ -105,6 +107,21 @@ public:
     // `stack_limit` bounds how far the stack VMA grows (RLIMIT_STACK).
     void set_layout(uptr mmap_base, uptr stack_top, usize stack_limit);
     uptr stack_top() const { return stack_top_; }
+
+    // Like for_each_vma, with the number of the VMA's pages that are resident now
+    // (/proc/<pid>/status and statm split the resident set by kind).
+    void for_each_vma_resident(FunctionRef<void(const Vma& vma, usize resident_pages)> visitor);
+
+    // Where exec put the argv and envp strings (/proc/<pid>/cmdline and environ read them
+    // from the process's memory, as Linux does) and the initial stack pointer. Set before
+    // the space is in use.
+    struct StringAreas {
+        uptr arguments_start = 0, arguments_end = 0;
+        uptr environment_start = 0, environment_end = 0;
+        uptr initial_stack = 0;
+    };
+    void set_string_areas(const StringAreas& areas) { string_areas_ = areas; }
+    const StringAreas& string_areas() const { return string_areas_; }
 
     // Use create().
     explicit AddressSpace(hal::AddressSpace* hardware) : hardware_(hardware) {}
@@ -132,6 +149,7 @@ private:
     uptr brk_ = 0;
     uptr mmap_base_ = 0;
     uptr stack_top_ = 0;
+    StringAreas string_areas_;
     usize stack_limit_ = 8 << 20;
 };
 

@@ -171,6 +171,8 @@ Result<LoadedImage> load_image(Process& process, const Path& found, const Creden
                                             : copy_to_user(*image.memory, built->stack_pointer, buffer, size);
     kfree(buffer);
     TRY(copied);
+    image.memory->set_string_areas({built->arguments_start, built->arguments_end, built->environment_start,
+                                    built->environment_end, built->stack_pointer});
     image.entry = plan.entry;
     image.stack_pointer = built->stack_pointer;
     return image;
@@ -266,6 +268,7 @@ Result<void> execute(UserThread& thread, const Path* base, StringView path, cons
         process.reset_signal_actions_for_exec();
         process.change_vfs_context([&](VfsContext& vfs) { vfs.credentials = credentials; });
         process.set_name(base_name(executable_path));
+        process.set_executable(found);
         hal::UserContext& registers = thread.context();
         hal::reset_user_context(registers);
         registers.rip = image->entry;

@@ -2,6 +2,7 @@
 
 #include "../core/klog.h"
 #include "../core/panic.h"
+#include "../hal/timer.h"
 #include "../mm/heap.h"
 #include "../mm/kmalloc.h"
 #include "user_thread.h"
@@ -60,7 +61,11 @@ abi::Rlimit default_limit(int resource) {
 
 }  // namespace
 
+static std::atomic<u64> next_serial {1};
+
 Result<void> Process::enter_tree(Process& process, Process* parent) {
+    process.serial_ = next_serial.fetch_add(1, std::memory_order_relaxed);
+    process.start_ns_ = hal::monotonic_ns();
     if (!pid_table) {
         // First process: the table is made once and never freed (boot is single-threaded
         // until processes exist, so no race on this check).
@@ -106,6 +111,7 @@ Result<RefPtr<Process>> Process::fork(RefPtr<AddressSpace> memory) {
         for (int i = 0; i < abi::signal_count; ++i) child->actions_[i] = actions_[i];
         for (int i = 0; i < abi::rlimit_count; ++i) child->limits_[i] = limits_[i];
         kstd::memcpy(child->name_, name_, sizeof name_);
+        child->executable_ = executable_;
     }
     child->memory_ = std::move(memory);
     child->process_group_ = process_group();
@@ -205,6 +211,21 @@ void Process::set_name(StringView name) {
     name_[length] = '\0';
 }
 
+RefPtr<FileDescriptorTable> Process::files_ref() const {
+    MutexGuard guard(lock_);
+    return files_;
+}
+
+Path Process::executable() const {
+    MutexGuard guard(lock_);
+    return executable_;
+}
+
+void Process::set_executable(const Path& path) {
+    MutexGuard guard(lock_);
+    executable_ = path;
+}
+
 void Process::copy_name(char* buffer, usize size) const {
     MutexGuard guard(lock_);
     usize length = kstd::strlen(name_);
@@ -241,12 +262,15 @@ void Process::exit(ExitStatus status) {
     RefPtr<AddressSpace> memory;
     RefPtr<FileDescriptorTable> files;
     VfsContext context;
+    Path executable;
     {
         MutexGuard guard(lock_);
         memory = std::move(memory_);
         files = std::move(files_);
         context = std::move(vfs_context_);
+        executable = std::move(executable_);
     }
+    executable = {};
     u32 context_uid = context.credentials.uid;
     files = nullptr;
     memory = nullptr;
@@ -356,6 +380,14 @@ void Process::set_init(Process* init) {
 RefPtr<Process> Process::init() {
     SpinlockGuard guard(process_tree_lock);
     return RefPtr<Process>(init_process);
+}
+
+Pid Process::next_pid_at_or_after(Pid pid) {
+    SpinlockGuard guard(process_tree_lock);
+    if (!pid_table) return 0;
+    for (Pid candidate = pid < 1 ? 1 : pid; candidate < max_pid; ++candidate)
+        if (pid_table[candidate]) return candidate;
+    return 0;
 }
 
 void Process::for_each(FunctionRef<void(Process&)> visitor) {

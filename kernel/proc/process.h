@@ -69,6 +69,8 @@ public:
     RefPtr<AddressSpace> memory_ref() const;
     void set_memory(RefPtr<AddressSpace> memory);  // exec
     FileDescriptorTable& files() { return *files_; }
+    // For other processes' readers (/proc): nullptr once the process has exited.
+    RefPtr<FileDescriptorTable> files_ref() const;
     // CLONE_FILES: use `other`'s descriptor table (both see every change).
     void share_files_with(Process& other);
     // CLONE_PARENT: this new process becomes a child of `sibling`'s parent instead.
@@ -94,6 +96,17 @@ public:
     // The name ps shows (Linux's comm: the executable's base name, 15 bytes).
     void set_name(StringView name);
     void copy_name(char* buffer, usize size) const;
+
+    // The executable exec loaded (/proc/<pid>/exe); invalid for a process that never
+    // exec'd (it inherits its parent's at fork).
+    Path executable() const;
+    void set_executable(const Path& path);
+
+    // Identity beyond the pid, which is reused: unique for the kernel's life (/proc checks
+    // that a cached /proc/<pid> still means the same process).
+    u64 serial() const { return serial_; }
+    // When the process was created (monotonic ns; /proc/<pid>/stat's starttime).
+    u64 start_ns() const { return start_ns_; }
 
     // The threads: one today, owned by the process.
     UserThread* main_thread() const { return main_thread_.get(); }
@@ -123,7 +136,10 @@ public:
     // The process orphans go to (pid 1), when one is registered.
     static void set_init(Process* init);
     static RefPtr<Process> init();
-    // Calls visitor(Process&) for every process in the table (kill(-1), /proc later),
+    // The smallest pid >= `pid` in the table (zombies too), or 0 when there is none
+    // (/proc's listing).
+    static Pid next_pid_at_or_after(Pid pid);
+    // Calls visitor(Process&) for every process in the table (kill(-1)),
     // with the tree lock held: the visitor must not block or take the tree lock.
     static void for_each(FunctionRef<void(Process&)> visitor);
     static usize count();
@@ -143,6 +159,8 @@ private:
     bool matches_wait_locked(const Process& child, Pid pid, bool all_children) const;
 
     Pid pid_ = 0;
+    u64 serial_ = 0;
+    u64 start_ns_ = 0;
     std::atomic<Pid> process_group_ {0};
     std::atomic<Pid> session_ {0};
 
@@ -162,6 +180,7 @@ private:
     abi::KernelSigaction actions_[abi::signal_count] = {};
     abi::Rlimit limits_[abi::rlimit_count] = {};
     char name_[16] = {};
+    Path executable_;
     RefPtr<AddressSpace> memory_;
     RefPtr<FileDescriptorTable> files_;
     OwnPtr<UserThread> main_thread_;

@@ -27,6 +27,8 @@ public:
     RefPtr<Process> process_ref() const { return RefPtr<Process>(process_); }
     Pid tid() const { return process_->pid(); }
     hal::UserContext& context() { return context_; }
+    // The kernel thread that runs it (nullptr before start; set once).
+    Thread* kernel_thread() const { return kernel_thread_.get(); }
 
     // execve gave the thread new registers: the dispatcher must not store a result. Reading
     // it clears it.

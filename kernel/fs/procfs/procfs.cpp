@@ -1,81 +1,30 @@
 #include "procfs.h"
 
 #include "../../abi/fcntl.h"
+#include "../../lib/format.h"
 #include "../../mm/heap.h"
+#include "../../proc/process.h"
 #include "../file_system_type.h"
 #include "../inode.h"
 #include "../open_file.h"
+#include "generated_file.h"
 #include "proc_files.h"
+#include "process_directory.h"
 
 namespace kernel {
 namespace {
 
-// An open generated file: the text made at open, read like a regular file.
-class ProcFile final : public OpenFile {
-public:
-    ProcFile(const Path& path, RefPtr<Inode> inode, int flags, TextBuffer text)
-        : OpenFile(path, std::move(inode), flags), text_(std::move(text)) {}
-
-    Result<usize> read(IoBuffer& buffer, usize count) override {
-        if (!is_readable()) return Errno::ebadf;
-        MutexGuard guard(offset_lock_);
-        usize done = TRY(copy_out(offset_, buffer, count));
-        offset_ += done;
-        return done;
-    }
-    Result<usize> read_at(u64 offset, IoBuffer& buffer, usize count) override {
-        if (!is_readable()) return Errno::ebadf;
-        return copy_out(offset, buffer, count);
-    }
-    // Linux: a proc file without a write method fails writes with EIO.
-    Result<usize> write(const IoBuffer&, usize) override { return is_writable() ? Errno::eio : Errno::ebadf; }
-    Result<usize> write_at(u64, const IoBuffer&, usize) override { return is_writable() ? Errno::eio : Errno::ebadf; }
-    // As seq_lseek: absolute and relative moves only.
-    Result<u64> seek(i64 offset, int whence) override {
-        MutexGuard guard(offset_lock_);
-        i64 base;
-        switch (whence) {
-        case abi::seek_set: base = 0; break;
-        case abi::seek_cur: base = static_cast<i64>(offset_); break;
-        default: return Errno::einval;
-        }
-        i64 result;
-        if (__builtin_add_overflow(base, offset, &result) || result < 0) return Errno::einval;
-        offset_ = static_cast<u64>(result);
-        return offset_;
-    }
-    // Linux's default poll mask for files without a poll method.
-    u32 poll_events() override { return poll_in | poll_out; }
-
-private:
-    Result<usize> copy_out(u64 offset, IoBuffer& buffer, usize count) {
-        if (offset >= text_.length()) return usize(0);
-        usize available = text_.length() - static_cast<usize>(offset);
-        if (count > available) count = available;
-        TRY(buffer.write(0, text_.data() + offset, count));
-        return count;
-    }
-
-    const TextBuffer text_;
-};
-
-class ProcFileInode final : public Inode {
+class ProcFileInode final : public GeneratedFileInode {
 public:
     ProcFileInode(FileSystem& file_system, const ProcFileEntry& entry)
-        : Inode(file_system, abi::s_ifreg | 0444, 0u, 0u), entry_(entry) {}
-
-    Result<RefPtr<OpenFile>> open(const Path& path, int flags) override {
-        TextBuffer text;
-        entry_.generate(text);
-        TRY(text.status());
-        RefPtr<ProcFile> file = TRY(make_ref<ProcFile>(path, RefPtr<Inode>(this), flags, std::move(text)));
-        return RefPtr<OpenFile>(file.get());
-    }
-    Result<usize> write(u64, const IoBuffer&, usize) override { return Errno::eio; }
-    // open(O_TRUNC) by root succeeds and changes nothing, as on Linux.
-    Result<void> truncate(u64) override { return ok(); }
+        : GeneratedFileInode(file_system, 0444), entry_(entry) {}
 
 private:
+    Result<void> generate(TextBuffer& text) override {
+        entry_.generate(text);
+        return ok();
+    }
+
     const ProcFileEntry& entry_;
 };
 
@@ -88,42 +37,75 @@ public:
     Result<void> make_files() {
         for (usize i = 0; i < proc_root_file_count; ++i)
             files_[i] = TRY(make_ref<ProcFileInode>(file_system(), proc_root_files[i]));
+        self_ = TRY(make_self_link(file_system()));
         return ok();
     }
 
     Result<RefPtr<Inode>> lookup(StringView name) override {
-        Inode* file = find(name);
-        if (!file) return Errno::enoent;
-        return RefPtr<Inode>(file);
+        if (Inode* file = find(name)) return RefPtr<Inode>(file);
+        Pid pid = parse_pid(name);
+        if (!pid) return Errno::enoent;
+        RefPtr<Process> process = Process::find(pid);
+        if (!process) return Errno::enoent;
+        return make_process_directory(file_system(), *process);
     }
     // Linux's proc lookups fail for unknown names, so creating one ends there: ENOENT.
     Result<RefPtr<Inode>> create(StringView, u32, u32, u32, u64) override { return Errno::enoent; }
     Result<RefPtr<Inode>> create_symlink(StringView, StringView, u32, u32) override { return Errno::enoent; }
     Result<void> link(StringView, Inode&) override { return Errno::enoent; }
     // The directory has no unlink, rmdir or rename methods: EPERM (for names that exist).
-    Result<void> unlink(StringView name) override { return find(name) ? Errno::eperm : Errno::enoent; }
-    Result<void> remove_directory(StringView name) override { return find(name) ? Errno::eperm : Errno::enoent; }
+    Result<void> unlink(StringView name) override { return exists(name) ? Errno::eperm : Errno::enoent; }
+    Result<void> remove_directory(StringView name) override { return exists(name) ? Errno::eperm : Errno::enoent; }
     Result<void> rename(StringView old_name, Inode&, StringView new_name) override {
-        return find(old_name) && find(new_name) ? Errno::eperm : Errno::enoent;
+        return exists(old_name) && exists(new_name) ? Errno::eperm : Errno::enoent;
     }
+    // ".", "..", the files, "self", then one directory per process in pid order (cookie
+    // self_cookie + 1 + pid resumes after that pid).
     Result<void> iterate(u64 cookie, DirectoryVisitor visitor) override {
         if (cookie == 0 && !visitor({StringView(".", 1), number(), abi::dt_dir, 1})) return ok();
         if (cookie <= 1 && !visitor({StringView("..", 2), number(), abi::dt_dir, 2})) return ok();
         for (usize i = cookie > 2 ? static_cast<usize>(cookie - 2) : 0; i < proc_root_file_count; ++i) {
-            if (!visitor({StringView(proc_root_files[i].name), files_[i]->number(), abi::dt_reg, i + 3})) break;
+            if (!visitor({StringView(proc_root_files[i].name), files_[i]->number(), abi::dt_reg, i + 3})) return ok();
+        }
+        constexpr u64 self_cookie = proc_root_file_count + 3;
+        if (cookie < self_cookie && !visitor({StringView("self", 4), self_->number(), abi::dt_lnk, self_cookie}))
+            return ok();
+        Pid after = cookie > self_cookie ? static_cast<Pid>(cookie - self_cookie) : 0;
+        for (Pid pid = Process::next_pid_at_or_after(after + 1); pid; pid = Process::next_pid_at_or_after(pid + 1)) {
+            char name[16];
+            usize length = kstd::format(name, sizeof name, "%d", pid);
+            if (!visitor({StringView(name, length), u64(pid) << 32, abi::dt_dir, self_cookie + u64(pid)})) break;
         }
         return ok();
     }
     bool is_empty_directory() override { return false; }
+    bool has_volatile_children() const override { return true; }
 
 private:
     Inode* find(StringView name) const {
         for (usize i = 0; i < proc_root_file_count; ++i)
             if (StringView(proc_root_files[i].name) == name) return files_[i].get();
+        if (name == StringView("self", 4)) return self_.get();
         return nullptr;
+    }
+    bool exists(StringView name) const {
+        if (find(name)) return true;
+        Pid pid = parse_pid(name);
+        return pid && Process::find(pid);
+    }
+    // A pid as Linux's name_to_int reads it: digits only, no leading zero; 0 otherwise.
+    static Pid parse_pid(StringView name) {
+        if (name.length() == 0 || name.length() > 5 || name[0] == '0') return 0;
+        Pid pid = 0;
+        for (usize i = 0; i < name.length(); ++i) {
+            if (name[i] < '0' || name[i] > '9') return 0;
+            pid = pid * 10 + (name[i] - '0');
+        }
+        return pid < max_pid ? pid : 0;
     }
 
     RefPtr<ProcFileInode> files_[proc_root_file_count];
+    RefPtr<Inode> self_;
 };
 
 class ProcFileSystem final : public FileSystem {

@@ -88,6 +88,24 @@ TEST(ProcessRun, ExitStatusesAndSignals) {
 }
 
 
+TEST(ProcessRun, ProcSelfFactsHoldAndDeadProcessesLeaveNoProcEntries) {
+    run_in_kernel([] {
+        install("procself", "/tmp/procself");
+        EXPECT_EQ(run({"/tmp/procself"}, "/tmp/procself.out"), 0) << guest_file("/tmp/procself.out");
+        EXPECT_NE(guest_file("/tmp/procself.out").find("\n0 failures\n"), std::string::npos);
+        // The kernel is no process: /proc/self names nobody.
+        EXPECT_EQ(guest_file("/proc/self/status"), "<ENOENT>");
+        // /proc/uptime's own dentry is cached by its first lookup: make that before measuring.
+        EXPECT_NE(guest_file("/proc/uptime").find('.'), std::string::npos);
+        newt_test::MemorySnapshot before = newt_test::memory_snapshot();
+        EXPECT_EQ(run({"/tmp/procself"}, "/tmp/procself.out"), 0);
+        // The run looked up /proc/<its pid>/... and its children's entries; they are cached
+        // until the next lookup in /proc finds their processes gone and drops them.
+        EXPECT_NE(guest_file("/proc/uptime").find('.'), std::string::npos);
+        EXPECT_TRUE(newt_test::memory_returns_to(before));
+    });
+}
+
 TEST(ProcessRun, TwoHundredForkExecCyclesLeaveNoFramesBehind) {
     run_in_kernel([] {
         install("fork_exec", "/tmp/fork_exec");
