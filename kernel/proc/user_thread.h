@@ -60,7 +60,11 @@ public:
     // vfork: the parent sleeps until the child execs or exits.
     void wait_for_vfork_release();
     void release_vfork_parent();
-    void set_vfork_parent(UserThread* parent) { vfork_parent_ = parent; }
+    // Makes `parent` wait in wait_for_vfork_release until this thread execs or exits.
+    void set_vfork_parent(UserThread* parent) {
+        parent->vfork_waiting_.store(true, std::memory_order_release);
+        vfork_parent_ = parent;
+    }
 
     // Use create().
     UserThread(Process& process, const hal::UserContext& context) : process_(&process), context_(context) {}

@@ -61,6 +61,7 @@ Result<long> clone_process(u64 flags, uptr stack, UserPtr<i32> parent_tid, UserP
     if (prepared.has_value()) prepared = thread->start();
     if (prepared.is_error()) {
         // The child never ran: take it out again.
+        if (thread) thread->release_vfork_parent();
         child->exit({});
         (void)process.wait_for_child(child_pid, true, true, true);
         return prepared.error();

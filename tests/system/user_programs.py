@@ -26,6 +26,7 @@ CASES = [
                                         r"with SIGPIPE ignored: write -1, EPIPE", r"blocked SIGTERM: still alive",
                                         r"blocked then unblocked: signal 15"], True),
     ("missing_program", ["/tests/no_such_program"], 127, [r"init: /tests/no_such_program: No such file"], False),
+    ("vfork", ["/tests/vfork"], 0, [r"vfork: parent sees 42", r"posix_spawn: exited 5", r"system: returned 3"], True),
     ("procself", ["/tests/procself"], 0, [r"(?m)^0 failures$"], True),
     # init mounts only what the kernel has not: each file system appears once.
     ("init_mounts", ["/bin/busybox", "cat", "/proc/mounts"], 0,

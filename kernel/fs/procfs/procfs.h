@@ -4,16 +4,15 @@
 // seq_file; the effect for readers is the same). docs/devices-and-proc.md lists the files
 // and their formats.
 //
-// The root directory is a fixed table of entries (proc_files.h) with stable inode numbers
+// The root directory starts with a fixed table of entries (proc_files.h) with stable inode numbers
 // (the root is 1, as Linux's PROC_ROOT_INO). Creating a name in it fails with ENOENT and
 // removing or renaming one with EPERM, as Linux answers root (an unprivileged caller gets
 // EACCES from the VFS's permission check first). Files are 0444 root:root and report size
 // 0; writing one that root opened for writing gives EIO.
 //
-// Per-process directories (/proc/<pid>, /proc/self) come with processes: their lookup
-// goes in ProcRootInode::lookup and iterate. The VFS caches every dentry it looks up until
-// the name is unlinked, so dynamic entries will need a revalidation hook (Linux's
-// d_revalidate) before they can disappear when their process exits.
+// After the fixed files come /proc/self and one directory per process
+// (process_directory.h); those entries go stale when their process is reaped, and the VFS
+// drops them (Inode::is_stale, has_volatile_children).
 #pragma once
 
 #include "../../lib/result.h"
