@@ -68,6 +68,7 @@ set(NEWT_KERNEL_SOURCES
   proc/initial_stack.cpp
   proc/process.cpp
   proc/script.cpp
+  proc/signal_delivery.cpp
   proc/spawn.cpp
   proc/user_thread.cpp
   syscalls/dispatcher.cpp

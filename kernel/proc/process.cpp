@@ -109,6 +109,7 @@ Result<RefPtr<Process>> Process::fork(RefPtr<AddressSpace> memory) {
         MutexGuard guard(lock_);
         child->vfs_context_ = vfs_context_;
         for (int i = 0; i < abi::signal_count; ++i) child->actions_[i] = actions_[i];
+        child->handled_signals_.store(handled_signals_.load(std::memory_order_relaxed), std::memory_order_relaxed);
         for (int i = 0; i < abi::rlimit_count; ++i) child->limits_[i] = limits_[i];
         kstd::memcpy(child->name_, name_, sizeof name_);
         child->executable_ = executable_;
@@ -182,10 +183,15 @@ abi::KernelSigaction Process::signal_action(int signal) const {
 void Process::set_signal_action(int signal, const abi::KernelSigaction& action) {
     MutexGuard guard(lock_);
     actions_[signal - 1] = action;
+    u64 bit = abi::signal_bit(signal);
+    bool handled = action.handler != abi::sig_dfl && action.handler != abi::sig_ign;
+    u64 handled_now = handled_signals_.load(std::memory_order_relaxed);
+    handled_signals_.store(handled ? handled_now | bit : handled_now & ~bit, std::memory_order_release);
 }
 
 void Process::reset_signal_actions_for_exec() {
     MutexGuard guard(lock_);
+    handled_signals_.store(0, std::memory_order_release);
     for (auto& action : actions_) {
         if (action.handler != abi::sig_ign) action.handler = abi::sig_dfl;
         action.flags = 0;
@@ -314,6 +320,16 @@ void Process::exit(ExitStatus status) {
     }
     if (wake) wake->child_events_.wake_all();
     if (init_process) init_process->child_events_.wake_all();
+    // The parent learns of it by its exit signal (SIGCHLD for fork), with wait's facts.
+    if (wake && wake == parent.get() && exit_signal_) {
+        abi::SignalInfo info {};
+        info.signo = exit_signal_;
+        info.code = status.signal ? (status.core ? abi::cld_dumped : abi::cld_killed) : abi::cld_exited;
+        info.process.pid = pid_;
+        info.process.uid = context_uid;
+        info.process.status = status.signal ? status.signal : status.code;
+        send_signal(*parent, exit_signal_, &info);
+    }
     while (Process* gone = released.take_first()) gone->unref();
 }
 

@@ -89,6 +89,9 @@ public:
     abi::KernelSigaction signal_action(int signal) const;
     void set_signal_action(int signal, const abi::KernelSigaction& action);
     void reset_signal_actions_for_exec();  // handlers go back to SIG_DFL; SIG_IGN stays
+    // The signals whose action is a handler (a function), read without the lock by waits
+    // that must end when such a signal arrives.
+    u64 handled_signals() const { return handled_signals_.load(std::memory_order_acquire); }
 
     abi::Rlimit limit(int resource) const;
     void set_limit(int resource, abi::Rlimit limit);
@@ -178,6 +181,7 @@ private:
     mutable Mutex lock_;
     VfsContext vfs_context_;
     abi::KernelSigaction actions_[abi::signal_count] = {};
+    std::atomic<u64> handled_signals_ {0};  // mirrors actions_ (written under lock_)
     abi::Rlimit limits_[abi::rlimit_count] = {};
     char name_[16] = {};
     Path executable_;

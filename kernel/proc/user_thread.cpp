@@ -83,7 +83,7 @@ UserThread* current_user_thread() {
 
 bool current_thread_must_stop() {
     UserThread* thread = current_user_thread();
-    return thread && thread->exit_requested();
+    return thread && (thread->exit_requested() || thread->has_deliverable_signal());
 }
 
 void UserThread::set_blocked_signals(u64 mask) {
@@ -110,7 +110,7 @@ void UserThread::request_exit(ExitStatus status) {
     wake();
 }
 
-void UserThread::post_signal(int signal) {
+void UserThread::post_signal(int signal, const abi::SignalInfo* info) {
     if (signal <= 0 || signal > abi::signal_count) return;
     abi::KernelSigaction action = process_->signal_action(signal);
     bool blocked = (blocked_signals() & abi::signal_bit(signal)) != 0;
@@ -118,18 +118,32 @@ void UserThread::post_signal(int signal) {
         request_exit({0, signal, false});
         return;
     }
-    if (action.handler == abi::sig_ign && signal != abi::sigkill) return;
+    if (action.handler == abi::sig_ign) return;
     if (action.handler == abi::sig_dfl && !blocked) {
         switch (default_action(signal)) {
         case SignalDefault::ignore:
         case SignalDefault::resume: return;
-        case SignalDefault::stop: break;  // job control: not yet (stays pending)
+        case SignalDefault::stop: return;  // job control: not yet (the stop is dropped)
         case SignalDefault::terminate: request_exit({0, signal, false}); return;
         case SignalDefault::core: request_exit({0, signal, true}); return;
         }
     }
     if (action.handler == abi::sig_dfl && default_action(signal) == SignalDefault::ignore) return;
-    pending_.fetch_or(abi::signal_bit(signal), std::memory_order_relaxed);
+    {
+        // Standard signals do not queue: a second one while pending keeps the first's info.
+        SpinlockGuard guard(info_lock_);
+        if (!(pending_.load(std::memory_order_relaxed) & abi::signal_bit(signal))) {
+            abi::SignalInfo& stored = infos_[signal - 1];
+            if (info) stored = *info;
+            else {
+                stored = {};
+                stored.code = abi::si_kernel;
+            }
+            stored.signo = signal;
+        }
+        pending_.fetch_or(abi::signal_bit(signal), std::memory_order_release);
+    }
+    if (!blocked && action.handler != abi::sig_dfl) wake();  // out of a wait, to run the handler
 }
 
 void UserThread::deliver_unblocked_pending() {
@@ -144,9 +158,9 @@ void UserThread::deliver_unblocked_pending() {
     }
 }
 
-void send_signal(Process& process, int signal) {
+void send_signal(Process& process, int signal, const abi::SignalInfo* info) {
     if (process.state() != ProcessState::alive) return;
-    if (UserThread* thread = process.main_thread()) thread->post_signal(signal);
+    if (UserThread* thread = process.main_thread()) thread->post_signal(signal, info);
 }
 
 void UserThread::wait_for_vfork_release() {
@@ -161,6 +175,18 @@ void UserThread::release_vfork_parent() {
     parent->vfork_queue_.wake_all();
 }
 
+// A synchronous fault (Linux's force_sig_fault): its handler runs if there is one and the
+// signal is not blocked; otherwise it kills, even when ignored or blocked.
+void UserThread::force_fault_signal(int signal, const abi::SignalInfo& info) {
+    bool handled = (process_->handled_signals() & abi::signal_bit(signal)) != 0;
+    bool blocked = (blocked_signals() & abi::signal_bit(signal)) != 0;
+    if (handled && !blocked) {
+        post_signal(signal, &info);
+        return;
+    }
+    request_exit({0, signal, true});
+}
+
 void UserThread::handle_trap(const hal::Trap& trap) {
     switch (trap.kind) {
     case hal::TrapKind::syscall: dispatch_syscall(*this); break;
@@ -171,11 +197,21 @@ void UserThread::handle_trap(const hal::Trap& trap) {
         int signal = outcome == FaultOutcome::bus_error ? abi::sigbus : abi::sigsegv;
         if (outcome == FaultOutcome::out_of_memory) klog(LogLevel::warning, "pid %d: out of memory at %#llx", tid(),
                                                           static_cast<unsigned long long>(trap.address));
-        // A synchronous fault cannot be ignored or blocked (Linux's force_sig_fault).
-        request_exit({0, signal, true});
+        abi::SignalInfo info {};
+        info.code = signal == abi::sigbus ? 2 /* BUS_ADRERR */
+                    : outcome == FaultOutcome::access_denied ? abi::segv_accerr
+                                                             : abi::segv_maperr;
+        info.address = trap.address;
+        force_fault_signal(signal, info);
         break;
     }
-    case hal::TrapKind::exception: request_exit({0, signal_for_exception(trap.vector), true}); break;
+    case hal::TrapKind::exception: {
+        abi::SignalInfo info {};
+        info.code = abi::si_kernel;
+        info.address = context_.rip;
+        force_fault_signal(signal_for_exception(trap.vector), info);
+        break;
+    }
     case hal::TrapKind::interrupt: break;  // the handler ran; the scheduler preempts us if due
     }
 }
@@ -184,6 +220,8 @@ void UserThread::run() {
     while (!exit_requested()) {
         RefPtr<AddressSpace> memory = process_->memory_ref();
         if (!memory) break;
+        deliver_pending_signals();
+        if (exit_requested()) break;
         hal::Trap trap = hal::enter_user(memory->hardware(), context_);
         memory = nullptr;
         handle_trap(trap);

@@ -52,10 +52,39 @@ public:
     void request_exit(ExitStatus status);
     bool exit_requested() const { return exit_requested_.load(std::memory_order_acquire); }
 
-    // A signal for this thread, with its default action where no handler can run yet:
-    // fatal ones end the process, ignored ones vanish, blocked ones and those with a
-    // handler stay pending (delivered from step 7 on).
-    void post_signal(int signal);
+    // A signal for this thread: fatal default actions end the process, ignored signals
+    // vanish, blocked ones and those with a handler stay pending until
+    // deliver_pending_signals runs the handler. `info` (siginfo) defaults to SI_KERNEL.
+    void post_signal(int signal, const abi::SignalInfo* info = nullptr);
+
+    // Signal handlers (signal_delivery.cpp).
+    // A signal with a handler is pending and not blocked: waits end (EINTR) for it.
+    bool has_deliverable_signal() const;
+    // Before returning to user mode: sets up a handler frame for each deliverable signal
+    // (Linux's rt_sigframe), restarting an interrupted syscall first when SA_RESTART says so.
+    void deliver_pending_signals();
+    // rt_sigreturn: the registers, FPU state, mask and alternate stack the frame at rsp
+    // saved; SIGSEGV when it cannot be read.
+    void return_from_signal();
+    // sigsuspend: the mask a handler's frame saves (and sigreturn restores) instead of
+    // the current one.
+    void set_saved_mask(u64 mask) {
+        saved_mask_ = mask;
+        has_saved_mask_ = true;
+    }
+    // sigaltstack.
+    const abi::SignalStack& alternate_stack() const { return alternate_stack_; }
+    void set_alternate_stack(const abi::SignalStack& stack) { alternate_stack_ = stack; }
+    bool on_alternate_stack(uptr sp) const {
+        return !(alternate_stack_.flags & abi::ss_disable) && sp > alternate_stack_.sp &&
+               sp - alternate_stack_.sp <= alternate_stack_.size;
+    }
+    // The dispatcher notes each syscall's number and result: a restartable call that
+    // ended with EINTR runs again after a handler with SA_RESTART.
+    void note_syscall(u64 number, long result) {
+        last_syscall_ = number;
+        last_result_ = result;
+    }
 
     // vfork: the parent sleeps until the child execs or exits.
     void wait_for_vfork_release();
@@ -73,6 +102,7 @@ private:
     static void main(void* argument);
     void run();
     void handle_trap(const hal::Trap& trap);
+    void force_fault_signal(int signal, const abi::SignalInfo& info);
     void deliver_unblocked_pending();
     void wake();
 
@@ -83,6 +113,13 @@ private:
     RefPtr<Thread> kernel_thread_;
     std::atomic<u64> blocked_ {0};
     std::atomic<u64> pending_ {0};
+    Spinlock info_lock_;  // guards infos_
+    abi::SignalInfo infos_[abi::signal_count] = {};  // the siginfo of each pending signal
+    u64 saved_mask_ = 0;
+    bool has_saved_mask_ = false;
+    abi::SignalStack alternate_stack_ {0, abi::ss_disable, 0, 0};
+    u64 last_syscall_ = ~u64(0);
+    long last_result_ = 0;
     std::atomic<bool> exit_requested_ {false};
     ExitStatus exit_status_;  // written before exit_requested_ is set
     UserThread* vfork_parent_ = nullptr;
@@ -96,7 +133,7 @@ UserThread* current_user_thread();
 bool current_thread_must_stop();
 
 // Sends `signal` to a process (kill(2)'s delivery, after its permission checks).
-void send_signal(Process& process, int signal);
+void send_signal(Process& process, int signal, const abi::SignalInfo* info = nullptr);
 
 // The default action of a signal (signal(7)).
 enum class SignalDefault : u8 { terminate, core, ignore, stop, resume };

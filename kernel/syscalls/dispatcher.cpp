@@ -78,9 +78,11 @@ void set_syscall_tracing(bool enabled) { trace_syscalls = enabled; }
 void dispatch_syscall(UserThread& thread) {
     hal::UserContext& context = thread.context();
     u64 arguments[6] = {context.rdi, context.rsi, context.rdx, context.r10, context.r8, context.r9};
-    long result = invoke_syscall(context.rax, arguments);
-    // execve replaced the registers: its result is the new program's rax (0).
+    u64 number = context.rax;
+    long result = invoke_syscall(number, arguments);
+    // execve and rt_sigreturn replaced the registers: rax is already what the program sees.
     if (!thread.took_new_context()) context.rax = static_cast<u64>(result);
+    thread.note_syscall(number, result);
 }
 
 }  // namespace kernel

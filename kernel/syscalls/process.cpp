@@ -292,15 +292,22 @@ Result<long> sys_waitid(int type, i32 id, UserPtr<abi::ChildSiginfo> info, int o
     return 0;
 }
 
-Result<long> sys_kill(i32 pid, int signal) {
+namespace {
+
+Result<long> send_to(i32 pid, int signal, int code) {
     if (signal < 0 || signal > abi::signal_count) return Errno::einval;
     Process& sender = current_process();
     Credentials credentials = sender.credentials();
+    abi::SignalInfo info {};
+    info.signo = signal;
+    info.code = code;  // SI_USER (kill) or SI_TKILL, with the sender's pid and real uid
+    info.process.pid = sender.pid();
+    info.process.uid = credentials.uid;
     if (pid > 0) {
         RefPtr<Process> target = Process::find(pid);
         if (!target || target->state() != ProcessState::alive) return Errno::esrch;
         if (!may_signal(credentials, target->credentials())) return Errno::eperm;
-        if (signal) send_signal(*target, signal);
+        if (signal) send_signal(*target, signal, &info);
         return 0;
     }
     // A group, or everyone: collect the targets first (the tree lock is a spinlock).
@@ -324,7 +331,7 @@ Result<long> sys_kill(i32 pid, int signal) {
             ++found;
             if (!may_signal(credentials, target->credentials())) continue;
             ++permitted;
-            if (signal) send_signal(*target, signal);
+            if (signal) send_signal(*target, signal, &info);
         }
         resume_after = targets[count - 1];
         if (count < batch) break;
@@ -334,15 +341,19 @@ Result<long> sys_kill(i32 pid, int signal) {
     return 0;
 }
 
+}  // namespace
+
+Result<long> sys_kill(i32 pid, int signal) { return send_to(pid, signal, abi::si_user); }
+
 Result<long> sys_tkill(i32 tid, int signal) {
     if (tid <= 0) return Errno::einval;
-    return sys_kill(tid, signal);
+    return send_to(tid, signal, abi::si_tkill);
 }
 
 Result<long> sys_tgkill(i32 group, i32 tid, int signal) {
     if (group <= 0 || tid <= 0) return Errno::einval;
     if (group != tid) return Errno::esrch;  // one thread per process: its tid is its pid
-    return sys_kill(tid, signal);
+    return send_to(tid, signal, abi::si_tkill);
 }
 
 Result<long> sys_getpid() { return current_process().pid(); }

@@ -1,5 +1,6 @@
 #include "signal.h"
 
+#include "../core/scheduler.h"
 #include "../mm/user_memory.h"
 #include "../proc/user_thread.h"
 
@@ -7,6 +8,11 @@ namespace kernel {
 namespace {
 
 constexpr u64 unblockable = abi::signal_bit(abi::sigkill) | abi::signal_bit(abi::sigstop);
+
+// Sleeps until a handler is due or the thread must end (kill wakes it at once).
+void wait_for_signal() {
+    while (!current_thread_must_stop()) sleep_ns(50'000'000);
+}
 
 }  // namespace
 
@@ -54,6 +60,68 @@ Result<long> sys_rt_sigprocmask(int how, UserPtr<u64> set, UserPtr<u64> old_set,
     }  // Linux checks `how` only when there is a set
     if (!old_set.is_null()) TRY(copy_to_user(memory, old_set.address(), &current, sizeof current));
     if (!set.is_null()) thread.set_blocked_signals(next);
+    return 0;
+}
+
+Result<long> sys_rt_sigreturn() {
+    current_user_thread()->return_from_signal();
+    return 0;  // not stored: the frame's rax is the result
+}
+
+// pause and rt_sigsuspend end only with a handler (EINTR, never restarted) or the
+// process's end.
+Result<long> sys_pause() {
+    wait_for_signal();
+    return Errno::eintr;
+}
+
+Result<long> sys_rt_sigsuspend(UserPtr<u64> mask, usize mask_size) {
+    if (mask_size != sizeof(u64)) return Errno::einval;
+    UserThread& thread = *current_user_thread();
+    u64 wanted;
+    TRY(copy_from_user(thread.process().memory(), &wanted, mask.address(), sizeof wanted));
+    // The handler's frame saves the mask from before, so sigreturn puts it back.
+    thread.set_saved_mask(thread.blocked_signals());
+    thread.set_blocked_signals(wanted);
+    wait_for_signal();
+    return Errno::eintr;
+}
+
+// The signals pending while blocked.
+Result<long> sys_rt_sigpending(UserPtr<u64> set, usize mask_size) {
+    if (mask_size > sizeof(u64)) return Errno::einval;
+    UserThread& thread = *current_user_thread();
+    u64 pending = thread.pending_signals() & thread.blocked_signals();
+    TRY(copy_to_user(thread.process().memory(), set.address(), &pending, mask_size));
+    return 0;
+}
+
+// sigaltstack(2) with Linux's checks: EPERM while running on it, EINVAL for unknown modes,
+// ENOMEM below MINSIGSTKSZ.
+Result<long> sys_sigaltstack(UserPtr<abi::SignalStack> stack, UserPtr<abi::SignalStack> old_stack) {
+    UserThread& thread = *current_user_thread();
+    AddressSpace& memory = thread.process().memory();
+    bool on_stack = thread.on_alternate_stack(thread.context().rsp);
+    abi::SignalStack current = thread.alternate_stack();
+    abi::SignalStack old = current;
+    if (on_stack) old.flags = abi::ss_onstack | (current.flags & int(abi::ss_autodisarm));
+    if (!stack.is_null()) {
+        abi::SignalStack next;
+        TRY(copy_from_user(memory, &next, stack.address(), sizeof next));
+        if (on_stack) return Errno::eperm;
+        int mode = next.flags & ~int(abi::ss_autodisarm);
+        if (mode != abi::ss_disable && mode != abi::ss_onstack && mode != 0) return Errno::einval;
+        if (mode == abi::ss_disable) next = {0, abi::ss_disable, 0, 0};
+        else {
+            if (next.size < abi::min_signal_stack_size) return Errno::enomem;
+            next.flags &= int(abi::ss_autodisarm);  // SS_ONSTACK is accepted and means 0
+            next.pad = 0;
+        }
+        if (!old_stack.is_null()) TRY(copy_to_user(memory, old_stack.address(), &old, sizeof old));
+        thread.set_alternate_stack(next);
+        return 0;
+    }
+    if (!old_stack.is_null()) TRY(copy_to_user(memory, old_stack.address(), &old, sizeof old));
     return 0;
 }
 

@@ -1,5 +1,6 @@
-// Signal syscalls: rt_sigaction and rt_sigprocmask store dispositions and masks; SIG_IGN
-// and SIG_DFL act at once, handlers run from step 7 on.
+// Signal syscalls: dispositions and masks (rt_sigaction, rt_sigprocmask), handlers'
+// return (rt_sigreturn; kernel/proc/signal_delivery.cpp builds the frames), waiting for a
+// signal (rt_sigsuspend, pause), the alternate stack and the pending set.
 #pragma once
 
 #include "../abi/signal.h"
@@ -11,5 +12,10 @@ namespace kernel {
 Result<long> sys_rt_sigaction(int signal, UserPtr<abi::KernelSigaction> action, UserPtr<abi::KernelSigaction> old_action,
                               usize mask_size);
 Result<long> sys_rt_sigprocmask(int how, UserPtr<u64> set, UserPtr<u64> old_set, usize mask_size);
+Result<long> sys_rt_sigreturn();
+Result<long> sys_pause();
+Result<long> sys_rt_sigpending(UserPtr<u64> set, usize mask_size);
+Result<long> sys_rt_sigsuspend(UserPtr<u64> mask, usize mask_size);
+Result<long> sys_sigaltstack(UserPtr<abi::SignalStack> stack, UserPtr<abi::SignalStack> old_stack);
 
 }  // namespace kernel

@@ -15,6 +15,11 @@
     /* signal.h */                  \
     X(13, rt_sigaction)             \
     X(14, rt_sigprocmask)           \
+    X(15, rt_sigreturn)             \
+    X(34, pause)                    \
+    X(127, rt_sigpending)           \
+    X(130, rt_sigsuspend)           \
+    X(131, sigaltstack)             \
     /* process.h */                 \
     X(24, sched_yield)              \
     X(39, getpid)                   \

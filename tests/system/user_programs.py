@@ -26,6 +26,11 @@ CASES = [
                                         r"with SIGPIPE ignored: write -1, EPIPE", r"blocked SIGTERM: still alive",
                                         r"blocked then unblocked: signal 15"], True),
     ("missing_program", ["/tests/no_such_program"], 127, [r"init: /tests/no_such_program: No such file"], False),
+    ("handlers", ["/tests/handlers"], 0, [r"all signal checks passed"], True),
+    ("busybox_jobs", ["/bin/busybox", "sh", "-c",
+                      "sleep 0.2 & wait $!; echo waited $?; sleep 5 & k=$!; kill $k; wait $k; echo killed $?; "
+                      "trap 'echo trapped' USR1; kill -USR1 $$; echo after; echo a b c | wc -w"],
+     0, [r"(?m)^waited 0$", r"(?m)^killed 143$", r"(?m)^trapped\nafter$", r"(?m)^3$"], False),
     ("vfork", ["/tests/vfork"], 0, [r"vfork: parent sees 42", r"posix_spawn: exited 5", r"system: returned 3"], True),
     ("procself", ["/tests/procself"], 0, [r"(?m)^0 failures$"], True),
     # init mounts only what the kernel has not: each file system appears once.

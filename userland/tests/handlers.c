@@ -1,0 +1,268 @@
+// Signal handlers as Linux runs them: siginfo, masks during and after a handler,
+// SA_RESETHAND, SA_RESTART and EINTR, SIGCHLD, sigsuspend, pause, sigpending, the
+// alternate stack, FPU state kept across a handler, siglongjmp out of one. Prints facts
+// that hold on any Linux, so the host and Newt must print the same.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t hits, last_signal, last_code, blocked_inside, on_alternate;
+static volatile pid_t last_pid;
+static volatile int last_status;
+static char alternate[64 * 1024];
+
+static void expect(const char* what, int ok) {
+    printf("%s %s\n", ok ? "ok" : "FAIL", what);
+    if (!ok) exit(1);
+}
+
+static void counting(int signal) {
+    ++hits;
+    last_signal = signal;
+}
+
+static void with_info(int signal, siginfo_t* info, void* context) {
+    (void)context;
+    ++hits;
+    last_signal = signal;
+    last_code = info->si_code;
+    last_pid = info->si_pid;
+    last_status = info->si_status;
+    sigset_t now;
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    blocked_inside = sigismember(&now, signal) && sigismember(&now, SIGUSR2);
+    stack_t stack;
+    sigaltstack(NULL, &stack);
+    on_alternate = (stack.ss_flags & SS_ONSTACK) != 0 && (char*)&stack >= alternate &&
+                   (char*)&stack < alternate + sizeof alternate;
+}
+
+static void fpu_scribbler(int signal) {
+    (void)signal;
+    volatile double x = 1e300;
+    for (int i = 0; i < 10; ++i) x = x * 3.7 + 1.1;  // leaves the FPU and SSE registers changed
+    ++hits;
+}
+
+static sigjmp_buf escape;
+static void jumper(int signal) { siglongjmp(escape, signal); }
+
+static void install(int signal, void (*handler)(int), int flags) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = handler;
+    action.sa_flags = flags;
+    sigaction(signal, &action, NULL);
+}
+
+static void install_info(int signal, int flags) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = with_info;
+    action.sa_flags = SA_SIGINFO | flags;
+    sigemptyset(&action.sa_mask);
+    sigaddset(&action.sa_mask, SIGUSR2);
+    sigaction(signal, &action, NULL);
+}
+
+// A child that sends `signal` to the parent after `delay_ms`, then writes to `fd` (if >= 0)
+// after twice that.
+static pid_t signal_later(int signal, int delay_ms, int fd) {
+    pid_t parent = getpid();
+    pid_t child = fork();
+    if (child == 0) {
+        struct timespec pause = {0, delay_ms * 1000000L};
+        nanosleep(&pause, NULL);
+        kill(parent, signal);
+        if (fd >= 0) {
+            nanosleep(&pause, NULL);
+            write(fd, "late", 4);
+        }
+        _exit(0);
+    }
+    return child;
+}
+
+int main(void) {
+    setvbuf(stdout, NULL, _IONBF, 0);
+
+    // A handler with siginfo: kill() from ourselves, the mask inside, the mask after.
+    install_info(SIGUSR1, 0);
+    kill(getpid(), SIGUSR1);
+    expect("handler ran once", hits == 1 && last_signal == SIGUSR1);
+    expect("siginfo from kill: SI_USER and our pid", last_code == SI_USER && last_pid == getpid());
+    expect("the signal and sa_mask blocked inside", blocked_inside);
+    sigset_t now;
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    expect("mask restored after", !sigismember(&now, SIGUSR1) && !sigismember(&now, SIGUSR2));
+
+    // Registers and FPU state survive a handler that changes them.
+    install(SIGUSR2, fpu_scribbler, 0);
+    volatile double kept = 2.5;
+    double before = kept * 1.5;
+    raise(SIGUSR2);
+    expect("FPU state kept across a handler", before == 3.75 && kept * 1.5 == 3.75);
+
+    // SA_RESETHAND: the disposition is back to SIG_DFL after one delivery.
+    install(SIGUSR2, counting, SA_RESETHAND);
+    hits = 0;
+    raise(SIGUSR2);
+    struct sigaction current;
+    sigaction(SIGUSR2, NULL, &current);
+    expect("SA_RESETHAND ran once and reset", hits == 1 && current.sa_handler == SIG_DFL);
+
+    // Blocked signals wait in sigpending and run when unblocked.
+    install(SIGUSR2, counting, 0);
+    hits = 0;
+    sigset_t usr2;
+    sigemptyset(&usr2);
+    sigaddset(&usr2, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &usr2, NULL);
+    raise(SIGUSR2);
+    sigset_t pending;
+    sigpending(&pending);
+    expect("blocked signal pending, not run", hits == 0 && sigismember(&pending, SIGUSR2));
+    sigprocmask(SIG_UNBLOCK, &usr2, NULL);
+    expect("runs when unblocked", hits == 1);
+
+    // SIGCHLD with siginfo when a child exits.
+    install_info(SIGCHLD, 0);
+    hits = 0;
+    pid_t child = fork();
+    if (child == 0) _exit(9);
+    while (!hits) pause();
+    int status;
+    waitpid(child, &status, 0);
+    expect("SIGCHLD: CLD_EXITED with pid and status",
+           last_signal == SIGCHLD && last_code == CLD_EXITED && last_pid == child && last_status == 9);
+    install(SIGCHLD, SIG_DFL, 0);
+
+    // A blocking read interrupted: EINTR without SA_RESTART, resumed with it.
+    int pipe_fds[2];
+    pipe(pipe_fds);
+    install(SIGUSR1, counting, 0);
+    child = signal_later(SIGUSR1, 50, -1);
+    char buffer[8];
+    errno = 0;
+    ssize_t got = read(pipe_fds[0], buffer, sizeof buffer);
+    expect("read interrupted: EINTR", got == -1 && errno == EINTR);
+    waitpid(child, &status, 0);
+    install(SIGUSR1, counting, SA_RESTART);
+    hits = 0;
+    child = signal_later(SIGUSR1, 50, pipe_fds[1]);
+    got = read(pipe_fds[0], buffer, sizeof buffer);
+    expect("read with SA_RESTART resumes and gets the data", got == 4 && hits == 1 && memcmp(buffer, "late", 4) == 0);
+    waitpid(child, &status, 0);
+
+    // nanosleep ends with EINTR even with SA_RESTART.
+    child = signal_later(SIGUSR1, 50, -1);
+    struct timespec long_sleep = {5, 0};
+    expect("nanosleep interrupted", nanosleep(&long_sleep, NULL) == -1 && errno == EINTR);
+    waitpid(child, &status, 0);
+
+    // sigsuspend: waits with a temporary mask, the old one is back after.
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    hits = 0;
+    child = signal_later(SIGUSR1, 30, -1);
+    sigset_t open_mask;
+    sigemptyset(&open_mask);
+    int suspended = sigsuspend(&open_mask);
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    expect("sigsuspend returns EINTR after the handler", suspended == -1 && errno == EINTR && hits == 1);
+    expect("sigsuspend restores the mask", sigismember(&now, SIGUSR1));
+    sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+    waitpid(child, &status, 0);
+
+    // pause.
+    hits = 0;
+    child = signal_later(SIGUSR1, 30, -1);
+    expect("pause returns EINTR", pause() == -1 && errno == EINTR && hits == 1);
+    waitpid(child, &status, 0);
+
+    // The alternate stack.
+    stack_t stack = {.ss_sp = alternate, .ss_size = sizeof alternate, .ss_flags = 0};
+    expect("sigaltstack set", sigaltstack(&stack, NULL) == 0);
+    stack_t small = {.ss_sp = alternate, .ss_size = 100, .ss_flags = 0};
+    expect("sigaltstack too small: ENOMEM", sigaltstack(&small, NULL) == -1 && errno == ENOMEM);
+    install_info(SIGUSR1, SA_ONSTACK);
+    kill(getpid(), SIGUSR1);
+    expect("SA_ONSTACK handler runs on the alternate stack", on_alternate);
+    install_info(SIGUSR1, 0);
+    kill(getpid(), SIGUSR1);
+    expect("without SA_ONSTACK it does not", !on_alternate);
+
+    // siglongjmp out of a handler restores the saved mask.
+    install(SIGUSR2, jumper, 0);
+    int jumped = sigsetjmp(escape, 1);
+    if (!jumped) {
+        raise(SIGUSR2);
+        expect("siglongjmp left the handler", 0);
+    }
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    expect("siglongjmp: back with the mask unblocked", jumped == SIGUSR2 && !sigismember(&now, SIGUSR2));
+
+    // A fault's handler gets the address; siglongjmp leaves the faulting code.
+    struct sigaction fault;
+    memset(&fault, 0, sizeof fault);
+    fault.sa_sigaction = with_info;
+    fault.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigaction(SIGSEGV, &fault, NULL);
+    static volatile sig_atomic_t segv_step;
+    segv_step = 0;
+    install(SIGUSR2, jumper, 0);
+    if (!sigsetjmp(escape, 1)) {
+        struct sigaction jump;
+        memset(&jump, 0, sizeof jump);
+        jump.sa_handler = jumper;
+        jump.sa_flags = SA_NODEFER;
+        sigaction(SIGSEGV, &jump, NULL);
+        segv_step = 1;
+        volatile int* volatile bad = (volatile int*)16;
+        *bad = 1;  // faults
+        segv_step = 2;
+    }
+    expect("SIGSEGV handler ran and jumped out", segv_step == 1);
+    install(SIGSEGV, SIG_DFL, 0);
+    child = fork();
+    if (child == 0) {
+        sigaction(SIGSEGV, &fault, NULL);
+        hits = 0;
+        // The handler returns, the access faults again: after the first report, give up.
+        struct sigaction once;
+        memset(&once, 0, sizeof once);
+        once.sa_sigaction = with_info;
+        once.sa_flags = SA_SIGINFO | SA_RESETHAND;
+        sigaction(SIGSEGV, &once, NULL);
+        volatile int* volatile bad = (volatile int*)24;
+        *bad = 1;
+        _exit(0);
+    }
+    waitpid(child, &status, 0);
+    expect("a returning SIGSEGV handler with SA_RESETHAND: the retry kills", WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+
+    // A handler for SIGTERM keeps the process alive; then the default kills.
+    install(SIGTERM, counting, 0);
+    hits = 0;
+    kill(getpid(), SIGTERM);
+    expect("SIGTERM caught", hits == 1);
+    child = fork();
+    if (child == 0) {
+        install(SIGTERM, SIG_DFL, 0);
+        raise(SIGTERM);
+        _exit(0);
+    }
+    waitpid(child, &status, 0);
+    expect("SIGTERM by default kills", WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+    printf("all signal checks passed\n");
+    return 0;
+}
