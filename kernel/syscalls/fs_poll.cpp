@@ -53,12 +53,16 @@ u32 events_of(int fd) {
     return file.is_error() ? u32(poll_nval) : file.value()->poll_events();
 }
 
-// ppoll/pselect6: the caller's signal mask for the length of the wait.
+// ppoll/pselect6: the caller's signal mask for the length of the wait. When a handler is
+// due, the temporary mask stays for its delivery and the frame saves the caller's (Linux's
+// restore_saved_sigmask_unless), so a signal the wait unblocked does run.
 class TemporarySignalMask {
 public:
     TemporarySignalMask() = default;
     ~TemporarySignalMask() {
-        if (thread_) thread_->set_blocked_signals(saved_);
+        if (!thread_) return;
+        if (thread_->has_deliverable_signal()) thread_->set_saved_mask(saved_);
+        else thread_->set_blocked_signals(saved_);
     }
     TemporarySignalMask(const TemporarySignalMask&) = delete;
     TemporarySignalMask& operator=(const TemporarySignalMask&) = delete;

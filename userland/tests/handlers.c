@@ -4,6 +4,7 @@
 // that hold on any Linux, so the host and Newt must print the same.
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -180,6 +181,18 @@ int main(void) {
     sigprocmask(SIG_BLOCK, NULL, &now);
     expect("sigsuspend returns EINTR after the handler", suspended == -1 && errno == EINTR && hits == 1);
     expect("sigsuspend restores the mask", sigismember(&now, SIGUSR1));
+    sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+    waitpid(child, &status, 0);
+
+    // ppoll with a mask that lets SIGUSR1 in: the handler runs, the old mask is back after.
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    hits = 0;
+    child = signal_later(SIGUSR1, 30, -1);
+    struct pollfd never = {.fd = pipe_fds[0], .events = POLLIN};
+    int polled = ppoll(&never, 1, NULL, &open_mask);
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    expect("ppoll: EINTR, the handler ran, the mask is back", polled == -1 && errno == EINTR && hits == 1 &&
+                                                                  sigismember(&now, SIGUSR1));
     sigprocmask(SIG_UNBLOCK, &usr1, NULL);
     waitpid(child, &status, 0);
 
