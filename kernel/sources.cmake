@@ -67,6 +67,7 @@ set(NEWT_KERNEL_SOURCES
   proc/script.cpp
   proc/spawn.cpp
   proc/user_thread.cpp
+  syscalls/credentials.cpp
   syscalls/dispatcher.cpp
   syscalls/fs_descriptors.cpp
   syscalls/fs_io.cpp

@@ -25,6 +25,11 @@ CASES = [
     ("signals", ["/tests/signals"], 0, [r"blocked reader: signal 15", r"writer without readers: signal 13",
                                         r"with SIGPIPE ignored: write -1, EPIPE", r"blocked SIGTERM: still alive",
                                         r"blocked then unblocked: signal 15"], True),
+    # The credential syscalls as root uses them (needs root on the host too, as CI runs).
+    ("credentials", ["/tests/credentials"], 0,
+     [r"(?m)^root: uid 0 0 0 fs 0, gid 0 0 0 fs 0, groups 100 100 200 300$",
+      r"(?m)^saved root: uid 1000 1000 0 fs 1000,", r"(?m)^nobody: uid 65534 65534 65534 fs 65534,",
+      r"(?m)^after exec: uid 3000 1000 1000 fs 1000, gid 3000 2000 2000 fs 2000, groups$"], True),
     ("missing_program", ["/tests/no_such_program"], 127, [r"init: /tests/no_such_program: No such file"], False),
     # init mounts only what the kernel has not: each file system appears once.
     ("init_mounts", ["/bin/busybox", "cat", "/proc/mounts"], 0,
