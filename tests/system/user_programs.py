@@ -37,6 +37,18 @@ CASES = [
     ("busybox_sh", ["/bin/busybox", "sh", "-c",
                     "echo hi | cat; ls /; mkdir -p /tmp/a/b; echo x > /tmp/a/f; cat /tmp/a/f; rm -r /tmp/a"],
      0, [r"(?m)^hi$", r"(?m)^bin\s", r"(?m)^x$"], False),
+    # Every applet has its link (found on PATH, no /proc/self/exe needed); /etc/passwd and
+    # /etc/group name the ids; init gives root its login groups; su drops to nobody through
+    # initgroups, setgid and setuid.
+    ("busybox_users", ["/bin/busybox", "sh", "-c",
+                       "id; whoami; id nobody; su -s /bin/sh -c 'id; whoami' nobody; "
+                       "readlink /usr/bin/wc; readlink /sbin/ifconfig; test -L /sbin/init || echo init is ours; "
+                       "wc -l < /etc/passwd"],
+     0, [r"(?m)^uid=0\(root\) gid=0\(root\) groups=0\(root\)\nroot\n"
+         r"uid=65534\(nobody\) gid=65534\(nogroup\) groups=65534\(nogroup\)\n"
+         r"uid=65534\(nobody\) gid=65534\(nogroup\) groups=65534\(nogroup\)\nnobody\n"
+         r"\.\./\.\./bin/busybox\n\.\./bin/busybox\ninit is ours\n3$"], False),
+    ("applet_link", ["/usr/bin/id", "-un"], 0, [r"(?m)^root$"], False),
 ]
 
 _KERNEL_LINE = re.compile(r"^\[\s*\d+\.\d+\] ")
