@@ -158,7 +158,9 @@ static int drop_to_nobody(const char* secret) {
 // exec makes the saved and the file-system ids the effective ones: here after a plain exec
 // of this program, then of a copy owned by 1000:2000 with both set-id bits.
 // `mode`: "report", or "secure" to print AT_SECURE too (only where every Linux agrees on
-// it: after a plain exec with fsgid != egid, Linux 6.18 says 1 where 6.1 said 0).
+// it: after a plain exec with fsgid != egid, kernels since a 2025 change to
+// cap_bprm_creds_from_file say 1, which compares the new egid with fsgid and the groups,
+// older ones and Newt 0).
 static void exec_report(const char* program, uid_t saved_uid, gid_t saved_gid, const char* mode) {
     pid_t child = fork();
     if (child == 0) {
