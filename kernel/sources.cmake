@@ -71,6 +71,7 @@ set(NEWT_KERNEL_SOURCES
   proc/signal_delivery.cpp
   proc/spawn.cpp
   proc/user_thread.cpp
+  syscalls/credentials.cpp
   syscalls/dispatcher.cpp
   syscalls/fs_descriptors.cpp
   syscalls/fs_io.cpp

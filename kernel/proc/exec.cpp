@@ -179,13 +179,15 @@ Result<LoadedImage> load_image(Process& process, const Path& found, const Creden
 }
 
 // Set-user-ID and set-group-ID files run with their owner's ids (unless the caller asked
-// for no new privileges; not tracked yet).
+// for no new privileges; not tracked yet). Then, set-id file or not, the saved and the
+// file-system ids become the effective ones, as Linux's exec does (a setfsuid or a
+// setresuid's saved id does not survive an exec).
 Credentials credentials_for(const Inode& inode, Credentials credentials) {
     u32 mode = inode.mode();
-    if (mode & abi::s_isuid) credentials.euid = credentials.suid = credentials.fsuid = inode.uid();
-    else credentials.suid = credentials.euid;
-    if ((mode & abi::s_isgid) && (mode & 0010)) credentials.egid = credentials.sgid = credentials.fsgid = inode.gid();
-    else credentials.sgid = credentials.egid;
+    if (mode & abi::s_isuid) credentials.euid = inode.uid();
+    if ((mode & abi::s_isgid) && (mode & 0010)) credentials.egid = inode.gid();
+    credentials.suid = credentials.fsuid = credentials.euid;
+    credentials.sgid = credentials.fsgid = credentials.egid;
     return credentials;
 }
 

@@ -2,6 +2,7 @@
 
 #include "../core/klog.h"
 #include "../proc/user_thread.h"
+#include "credentials.h"
 #include "fs.h"
 #include "futex.h"
 #include "memory.h"

@@ -359,10 +359,6 @@ Result<long> sys_tgkill(i32 group, i32 tid, int signal) {
 Result<long> sys_getpid() { return current_process().pid(); }
 Result<long> sys_getppid() { return current_process().parent_pid(); }
 Result<long> sys_gettid() { return self().tid(); }
-Result<long> sys_getuid() { return current_process().credentials().uid; }
-Result<long> sys_geteuid() { return current_process().credentials().euid; }
-Result<long> sys_getgid() { return current_process().credentials().gid; }
-Result<long> sys_getegid() { return current_process().credentials().egid; }
 Result<long> sys_getpgrp() { return current_process().process_group(); }
 
 Result<long> sys_getpgid(i32 pid) {

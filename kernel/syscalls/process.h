@@ -1,7 +1,8 @@
 // Process syscalls: fork, vfork, clone, execve, execveat, exit, exit_group, wait4,
-// waitid, kill, tkill, tgkill, the ids (getpid, getppid, gettid, getuid, ...), process
-// groups and sessions, resource limits, arch_prctl, set_tid_address, robust lists, rseq
-// (ENOSYS, as glibc expects when the kernel lacks it), sched_yield.
+// waitid, kill, tkill, tgkill, the ids (getpid, getppid, gettid), process groups and
+// sessions, resource limits, arch_prctl, set_tid_address, robust lists, rseq (ENOSYS, as
+// glibc expects when the kernel lacks it), sched_yield. User and group ids are in
+// credentials.h.
 #pragma once
 
 #include "../abi/process.h"
@@ -26,10 +27,6 @@ Result<long> sys_tgkill(i32 group, i32 tid, int signal);
 Result<long> sys_getpid();
 Result<long> sys_getppid();
 Result<long> sys_gettid();
-Result<long> sys_getuid();
-Result<long> sys_geteuid();
-Result<long> sys_getgid();
-Result<long> sys_getegid();
 Result<long> sys_getpgrp();
 Result<long> sys_getpgid(i32 pid);
 Result<long> sys_setpgid(i32 pid, i32 group);

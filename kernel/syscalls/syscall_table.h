@@ -31,10 +31,6 @@
     X(61, wait4)                    \
     X(62, kill)                     \
     X(97, getrlimit)                \
-    X(102, getuid)                  \
-    X(104, getgid)                  \
-    X(107, geteuid)                 \
-    X(108, getegid)                 \
     X(109, setpgid)                 \
     X(110, getppid)                 \
     X(111, getpgrp)                 \
@@ -55,6 +51,23 @@
     X(322, execveat)                \
     X(334, rseq)                    \
     X(435, clone3)                  \
+    /* credentials.h */             \
+    X(102, getuid)                  \
+    X(104, getgid)                  \
+    X(105, setuid)                  \
+    X(106, setgid)                  \
+    X(107, geteuid)                 \
+    X(108, getegid)                 \
+    X(113, setreuid)                \
+    X(114, setregid)                \
+    X(115, getgroups)               \
+    X(116, setgroups)               \
+    X(117, setresuid)               \
+    X(118, getresuid)               \
+    X(119, setresgid)               \
+    X(120, getresgid)               \
+    X(122, setfsuid)                \
+    X(123, setfsgid)                \
     /* futex.h */                   \
     X(202, futex)                   \
     /* system.h */                  \

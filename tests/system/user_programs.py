@@ -25,6 +25,11 @@ CASES = [
     ("signals", ["/tests/signals"], 0, [r"blocked reader: signal 15", r"writer without readers: signal 13",
                                         r"with SIGPIPE ignored: write -1, EPIPE", r"blocked SIGTERM: still alive",
                                         r"blocked then unblocked: signal 15"], True),
+    # The credential syscalls as root uses them (needs root on the host too, as CI runs).
+    ("credentials", ["/tests/credentials"], 0,
+     [r"(?m)^root: uid 0 0 0 fs 0, gid 0 0 0 fs 0, groups 100 100 200 300$",
+      r"(?m)^saved root: uid 1000 1000 0 fs 1000,", r"(?m)^nobody: uid 65534 65534 65534 fs 65534,",
+      r"(?m)^after exec: uid 3000 1000 1000 fs 1000, gid 3000 2000 2000 fs 2000, groups$"], True),
     ("missing_program", ["/tests/no_such_program"], 127, [r"init: /tests/no_such_program: No such file"], False),
     ("handlers", ["/tests/handlers"], 0, [r"all signal checks passed"], True),
     ("busybox_jobs", ["/bin/busybox", "sh", "-c",
@@ -39,6 +44,18 @@ CASES = [
     ("busybox_sh", ["/bin/busybox", "sh", "-c",
                     "echo hi | cat; ls /; mkdir -p /tmp/a/b; echo x > /tmp/a/f; cat /tmp/a/f; rm -r /tmp/a"],
      0, [r"(?m)^hi$", r"(?m)^bin\s", r"(?m)^x$"], False),
+    # Every applet has its link (found on PATH, no /proc/self/exe needed); /etc/passwd and
+    # /etc/group name the ids; init gives root its login groups; su drops to nobody through
+    # initgroups, setgid and setuid.
+    ("busybox_users", ["/bin/busybox", "sh", "-c",
+                       "id; whoami; id nobody; su -s /bin/sh -c 'id; whoami' nobody; "
+                       "readlink /usr/bin/wc; readlink /sbin/ifconfig; test -L /sbin/init || echo init is ours; "
+                       "wc -l < /etc/passwd"],
+     0, [r"(?m)^uid=0\(root\) gid=0\(root\) groups=0\(root\)\nroot\n"
+         r"uid=65534\(nobody\) gid=65534\(nogroup\) groups=65534\(nogroup\)\n"
+         r"uid=65534\(nobody\) gid=65534\(nogroup\) groups=65534\(nogroup\)\nnobody\n"
+         r"\.\./\.\./bin/busybox\n\.\./bin/busybox\ninit is ours\n3$"], False),
+    ("applet_link", ["/usr/bin/id", "-un"], 0, [r"(?m)^root$"], False),
 ]
 
 _KERNEL_LINE = re.compile(r"^\[\s*\d+\.\d+\] ")

@@ -2,9 +2,11 @@
 //
 // Mounts what is not mounted yet of /proc (proc), /dev (devtmpfs) and /tmp (tmpfs). With a
 // command (the kernel passes the words after "--" on its command line as arguments), runs
-// it as a child in /tmp and exits with its status, 128 + N when signal N killed it; the
-// kernel then powers off with that status. Without one, it reaps orphans forever.
+// it as a child in /tmp with root's login groups and exits with its status, 128 + N when
+// signal N killed it; the kernel then powers off with that status. Without one, it reaps
+// orphans forever.
 #include <errno.h>
+#include <grp.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -13,10 +15,12 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -60,6 +64,34 @@ void mount_missing() {
     }
 }
 
+// The supplementary groups a login as root gets (what initgroups(3) makes of /etc/group):
+// the primary group and every group that lists root as a member. The kernel starts pid 1
+// with none, as Linux does; login, su or a display manager set them for a session.
+std::vector<gid_t> root_login_groups() {
+    std::vector<gid_t> groups {getgid()};
+    std::ifstream file("/etc/group");
+    std::string line;
+    while (std::getline(file, line)) {
+        // name:password:gid:member,member,...
+        std::vector<std::string> fields;
+        std::istringstream parts(line);
+        std::string field;
+        while (std::getline(parts, field, ':')) fields.push_back(field);
+        if (fields.size() < 4) continue;
+        std::istringstream members(fields[3]);
+        std::string member;
+        while (std::getline(members, member, ',')) {
+            if (member != "root") continue;
+            char* end = nullptr;
+            unsigned long gid = strtoul(fields[2].c_str(), &end, 10);
+            bool known = false;
+            for (gid_t group : groups) known = known || group == gid;
+            if (end && *end == '\0' && !fields[2].empty() && !known) groups.push_back(static_cast<gid_t>(gid));
+        }
+    }
+    return groups;
+}
+
 int status_code(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -74,6 +106,8 @@ int run_command(char** command) {
     }
     if (child == 0) {
         if (chdir("/tmp") != 0) say(std::string("chdir /tmp: ") + strerror(errno));
+        std::vector<gid_t> groups = root_login_groups();
+        if (setgroups(groups.size(), groups.data()) != 0) say(std::string("setgroups: ") + strerror(errno));
         execv(command[0], command);
         int error = errno;
         say(std::string(command[0]) + ": " + strerror(error));
