@@ -179,11 +179,11 @@ Result<LoadedImage> load_image(Process& process, const Path& found, const Creden
 }
 
 // Set-user-ID and set-group-ID files run with their owner's ids (unless the caller asked
-// for no new privileges; not tracked yet). Then, set-id file or not, the saved and the
-// file-system ids become the effective ones, as Linux's exec does (a setfsuid or a
-// setresuid's saved id does not survive an exec).
-Credentials credentials_for(const Inode& inode, Credentials credentials) {
-    u32 mode = inode.mode();
+// for no new privileges). Then, set-id file or not, the saved and the file-system ids
+// become the effective ones, as Linux's exec does (a setfsuid or a setresuid's saved id
+// does not survive an exec).
+Credentials credentials_for(const Inode& inode, Credentials credentials, bool no_new_privileges) {
+    u32 mode = no_new_privileges ? 0u : inode.mode();
     if (mode & abi::s_isuid) credentials.euid = inode.uid();
     if ((mode & abi::s_isgid) && (mode & 0010)) credentials.egid = inode.gid();
     credentials.suid = credentials.fsuid = credentials.euid;
@@ -258,7 +258,7 @@ Result<void> execute(UserThread& thread, const Path* base, StringView path, cons
             lookup_flags = 0;
             continue;
         }
-        Credentials credentials = credentials_for(found.inode(), context.credentials);
+        Credentials credentials = credentials_for(found.inode(), context.credentials, process.no_new_privileges());
         auto image = load_image(process, found, credentials, executable_path, current);
         free_rebuilt();
         TRY(image);
@@ -271,6 +271,8 @@ Result<void> execute(UserThread& thread, const Path* base, StringView path, cons
         process.change_vfs_context([&](VfsContext& vfs) { vfs.credentials = credentials; });
         process.set_name(base_name(executable_path));
         process.set_executable(found);
+        // Linux's setup_new_exec: dumpable again, unless the exec changed the ids.
+        process.set_dumpable(credentials.euid == credentials.uid && credentials.egid == credentials.gid);
         hal::UserContext& registers = thread.context();
         hal::reset_user_context(registers);
         registers.rip = image->entry;

@@ -114,6 +114,8 @@ Result<RefPtr<Process>> Process::fork(RefPtr<AddressSpace> memory) {
         kstd::memcpy(child->name_, name_, sizeof name_);
         child->executable_ = executable_;
     }
+    child->dumpable_.store(is_dumpable(), std::memory_order_relaxed);
+    child->no_new_privileges_.store(no_new_privileges(), std::memory_order_relaxed);
     child->memory_ = std::move(memory);
     child->process_group_ = process_group();
     child->session_ = session();

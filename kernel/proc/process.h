@@ -100,6 +100,13 @@ public:
     void set_name(StringView name);
     void copy_name(char* buffer, usize size) const;
 
+    // prctl: whether a core dump or ptrace may see it (reset by exec, off after a set-id
+    // exec), and no_new_privs (kept across fork and exec; exec then ignores set-id bits).
+    bool is_dumpable() const { return dumpable_.load(std::memory_order_relaxed); }
+    void set_dumpable(bool dumpable) { dumpable_.store(dumpable, std::memory_order_relaxed); }
+    bool no_new_privileges() const { return no_new_privileges_.load(std::memory_order_relaxed); }
+    void set_no_new_privileges() { no_new_privileges_.store(true, std::memory_order_relaxed); }
+
     // The executable exec loaded (/proc/<pid>/exe); invalid for a process that never
     // exec'd (it inherits its parent's at fork).
     Path executable() const;
@@ -162,6 +169,8 @@ private:
     bool matches_wait_locked(const Process& child, Pid pid, bool all_children) const;
 
     Pid pid_ = 0;
+    std::atomic<bool> dumpable_ {true};
+    std::atomic<bool> no_new_privileges_ {false};
     u64 serial_ = 0;
     u64 start_ns_ = 0;
     std::atomic<Pid> process_group_ {0};

@@ -446,6 +446,42 @@ Result<long> sys_prlimit64(i32 pid, int resource, UserPtr<abi::Rlimit> new_limit
     return 0;
 }
 
+Result<long> sys_prctl(int option, u64 argument2, u64 argument3, u64 argument4, u64 argument5) {
+    constexpr int pr_set_dumpable = 4, pr_get_dumpable = 3, pr_set_name = 15, pr_get_name = 16,
+                  pr_set_no_new_privs = 38, pr_get_no_new_privs = 39;
+    Process& process = current_process();
+    switch (option) {
+    case pr_set_name: {
+        // The first 15 bytes of the string; a longer one is cut, as Linux's strncpy_from_user.
+        char name[16] = {};
+        auto copied = copy_string_from_user(memory(), name, argument2, sizeof name - 1);
+        if (copied.is_error() && copied.error() != Errno::enametoolong) return copied.error();
+        name[sizeof name - 1] = '\0';
+        process.set_name(StringView(name, kstd::strlen(name)));
+        return 0;
+    }
+    case pr_get_name: {
+        char name[16] = {};
+        process.copy_name(name, sizeof name);
+        TRY(copy_to_user(memory(), argument2, name, sizeof name));
+        return 0;
+    }
+    case pr_get_dumpable: return process.is_dumpable() ? 1 : 0;
+    case pr_set_dumpable:
+        if (argument2 > 1) return Errno::einval;
+        process.set_dumpable(argument2 == 1);
+        return 0;
+    case pr_set_no_new_privs:
+        if (argument2 != 1 || argument3 || argument4 || argument5) return Errno::einval;
+        process.set_no_new_privileges();
+        return 0;
+    case pr_get_no_new_privs:
+        if (argument2 || argument3 || argument4 || argument5) return Errno::einval;
+        return process.no_new_privileges() ? 1 : 0;
+    default: return Errno::einval;
+    }
+}
+
 Result<long> sys_arch_prctl(int code, u64 address) {
     hal::UserContext& context = self().context();
     // Linux's check: below TASK_SIZE_MAX (a non-canonical base would fault on the way back).

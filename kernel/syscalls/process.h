@@ -36,6 +36,9 @@ Result<long> sys_getrlimit(int resource, UserPtr<abi::Rlimit> limit);
 Result<long> sys_setrlimit(int resource, UserPtr<abi::Rlimit> limit);
 Result<long> sys_prlimit64(i32 pid, int resource, UserPtr<abi::Rlimit> new_limit, UserPtr<abi::Rlimit> old_limit);
 Result<long> sys_arch_prctl(int code, u64 address);
+// prctl: PR_SET_NAME/PR_GET_NAME, PR_SET_DUMPABLE/PR_GET_DUMPABLE,
+// PR_SET_NO_NEW_PRIVS/PR_GET_NO_NEW_PRIVS; other options EINVAL (docs/processes.md).
+Result<long> sys_prctl(int option, u64 argument2, u64 argument3, u64 argument4, u64 argument5);
 Result<long> sys_set_tid_address(uptr address);
 Result<long> sys_set_robust_list(uptr head, usize length);
 Result<long> sys_get_robust_list(i32 pid, UserPtr<uptr> head, UserPtr<usize> length);

@@ -37,6 +37,7 @@
     X(112, setsid)                  \
     X(121, getpgid)                 \
     X(124, getsid)                  \
+    X(157, prctl)                   \
     X(158, arch_prctl)              \
     X(160, setrlimit)               \
     X(186, gettid)                  \

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -260,6 +262,47 @@ int main(int argc, char** argv) {
     waitpid(child, &status, 0);
     check("environ", WIFEXITED(status) && WEXITSTATUS(status) == 0 && strcmp(big, "A=1|SECOND=two words|\n") == 0,
           big);
+
+    // prctl's name is comm, cut to 15 bytes.
+    prctl(PR_SET_NAME, "a-name-longer-than-fifteen", 0, 0, 0);
+    char prctl_name[32] = "";
+    prctl(PR_GET_NAME, prctl_name, 0, 0, 0);
+    read_file("/proc/self/comm", comm_file, sizeof comm_file);
+    check("prctl_name", strcmp(prctl_name, "a-name-longer-t") == 0 && strcmp(comm_file, "a-name-longer-t\n") == 0,
+          comm_file);
+    check("prctl_dumpable", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1 && prctl(PR_SET_DUMPABLE, 2, 0, 0, 0) == -1 &&
+                                errno == EINVAL,
+          "dumpable");
+    check("prctl_unknown", prctl(0x7fff0000, 0, 0, 0, 0) == -1 && errno == EINVAL, "unknown option");
+
+    // Another user's process: its links, fd/ and environ are closed to us (EACCES), its
+    // status is not. The child drops to nobody; pid 1 stays root's.
+    fflush(stdout);
+    child = fork();
+    if (child == 0) {
+        int dropped = setgroups(0, NULL) == 0 && setresgid(65534, 65534, 65534) == 0 &&
+                      setresuid(65534, 65534, 65534) == 0;
+        check("drop_to_nobody", dropped, strerror(errno));
+        char target[64];
+        check("other_exe_eacces", readlink("/proc/1/exe", target, sizeof target) < 0 && errno == EACCES,
+              strerror(errno));
+        check("other_cwd_eacces", readlink("/proc/1/cwd", target, sizeof target) < 0 && errno == EACCES,
+              strerror(errno));
+        check("other_environ_eacces", open("/proc/1/environ", O_RDONLY) < 0 && errno == EACCES, strerror(errno));
+        check("other_fd_eacces", opendir("/proc/1/fd") == NULL && errno == EACCES, strerror(errno));
+        check("other_status_readable", read_file("/proc/1/status", big, sizeof big) > 0, "status");
+        check("own_exe_readable", readlink("/proc/self/exe", target, sizeof target) > 0, strerror(errno));
+        // no_new_privs: set, inherited, never cleared.
+        check("no_new_privs", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 0 &&
+                                  prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+                                  prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 &&
+                                  prctl(PR_SET_NO_NEW_PRIVS, 2, 0, 0, 0) == -1 && errno == EINVAL,
+              "no_new_privs");
+        fflush(stdout);
+        _exit(failures);
+    }
+    waitpid(child, &status, 0);
+    failures += WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 
     rmdir("/tmp/procself-dir");
     printf("%d failures\n", failures);
