@@ -276,21 +276,24 @@ int main(int argc, char** argv) {
     check("prctl_unknown", prctl(0x7fff0000, 0, 0, 0, 0) == -1 && errno == EINVAL, "unknown option");
 
     // Another user's process: its links, fd/ and environ are closed to us (EACCES), its
-    // status is not. The child drops to nobody; pid 1 stays root's.
+    // status is not. The child drops to nobody; its parent stays root's.
     fflush(stdout);
     child = fork();
     if (child == 0) {
         int dropped = setgroups(0, NULL) == 0 && setresgid(65534, 65534, 65534) == 0 &&
                       setresuid(65534, 65534, 65534) == 0;
         check("drop_to_nobody", dropped, strerror(errno));
-        char target[64];
-        check("other_exe_eacces", readlink("/proc/1/exe", target, sizeof target) < 0 && errno == EACCES,
-              strerror(errno));
-        check("other_cwd_eacces", readlink("/proc/1/cwd", target, sizeof target) < 0 && errno == EACCES,
-              strerror(errno));
-        check("other_environ_eacces", open("/proc/1/environ", O_RDONLY) < 0 && errno == EACCES, strerror(errno));
-        check("other_fd_eacces", opendir("/proc/1/fd") == NULL && errno == EACCES, strerror(errno));
-        check("other_status_readable", read_file("/proc/1/status", big, sizeof big) > 0, "status");
+        char target[64], other[64];
+        snprintf(other, sizeof other, "/proc/%d/exe", getppid());
+        check("other_exe_eacces", readlink(other, target, sizeof target) < 0 && errno == EACCES, strerror(errno));
+        snprintf(other, sizeof other, "/proc/%d/cwd", getppid());
+        check("other_cwd_eacces", readlink(other, target, sizeof target) < 0 && errno == EACCES, strerror(errno));
+        snprintf(other, sizeof other, "/proc/%d/environ", getppid());
+        check("other_environ_eacces", open(other, O_RDONLY) < 0 && errno == EACCES, strerror(errno));
+        snprintf(other, sizeof other, "/proc/%d/fd", getppid());
+        check("other_fd_eacces", opendir(other) == NULL && errno == EACCES, strerror(errno));
+        snprintf(other, sizeof other, "/proc/%d/status", getppid());
+        check("other_status_readable", read_file(other, big, sizeof big) > 0, "status");
         check("own_exe_readable", readlink("/proc/self/exe", target, sizeof target) > 0, strerror(errno));
         // no_new_privs: set, inherited, never cleared.
         check("no_new_privs", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 0 &&

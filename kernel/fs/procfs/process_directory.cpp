@@ -221,17 +221,6 @@ private:
     int fd_;
 };
 
-// Parses a decimal number as Linux's name_to_int does: digits only, no leading zero.
-bool parse_number(StringView name, u64 limit, u64& value) {
-    if (name.length() == 0 || name.length() > 10 || (name[0] == '0' && name.length() > 1)) return false;
-    value = 0;
-    for (usize i = 0; i < name.length(); ++i) {
-        if (name[i] < '0' || name[i] > '9') return false;
-        value = value * 10 + u64(name[i] - '0');
-    }
-    return value < limit;
-}
-
 // A read-only directory whose entries the kernel makes: creating or removing anything in
 // it fails as in Linux's proc directories.
 class ProcessDirectoryBase : public Inode {
@@ -267,7 +256,7 @@ public:
         if (!process) return Errno::enoent;
         if (!may_inspect(*process)) return Errno::eacces;
         u64 fd;
-        if (!parse_number(name, FileDescriptorTable::max_descriptors, fd)) return Errno::enoent;
+        if (!parse_proc_number(name, FileDescriptorTable::max_descriptors, fd)) return Errno::enoent;
         RefPtr<FileDescriptorTable> files = process->files_ref();
         if (!files || files->get(static_cast<int>(fd)).is_error()) return Errno::enoent;
         RefPtr<ProcessLinkInode> link = TRY(make_ref<ProcessLinkInode>(
@@ -378,6 +367,16 @@ public:
 };
 
 }  // namespace
+
+bool parse_proc_number(StringView name, u64 limit, u64& value) {
+    if (name.length() == 0 || name.length() > 10 || (name[0] == '0' && name.length() > 1)) return false;
+    value = 0;
+    for (usize i = 0; i < name.length(); ++i) {
+        if (name[i] < '0' || name[i] > '9') return false;
+        value = value * 10 + u64(name[i] - '0');
+    }
+    return value < limit;
+}
 
 Result<RefPtr<Inode>> make_process_directory(FileSystem& file_system, Process& process) {
     RefPtr<ProcessDirectoryInode> directory = TRY(make_ref<ProcessDirectoryInode>(file_system, process));

@@ -13,6 +13,9 @@ namespace kernel {
 
 class Process;
 
+// A decimal name as Linux's name_to_int reads it (digits only, no leading zero) below
+// `limit`: pids in /proc, descriptors in fd/.
+bool parse_proc_number(StringView name, u64 limit, u64& value);
 // /proc/<pid> for `process`.
 Result<RefPtr<Inode>> make_process_directory(FileSystem& file_system, Process& process);
 // /proc/self: a symlink whose text is the reader's pid.

@@ -93,15 +93,9 @@ private:
         Pid pid = parse_pid(name);
         return pid && Process::find(pid);
     }
-    // A pid as Linux's name_to_int reads it: digits only, no leading zero; 0 otherwise.
     static Pid parse_pid(StringView name) {
-        if (name.length() == 0 || name.length() > 5 || name[0] == '0') return 0;
-        Pid pid = 0;
-        for (usize i = 0; i < name.length(); ++i) {
-            if (name[i] < '0' || name[i] > '9') return 0;
-            pid = pid * 10 + (name[i] - '0');
-        }
-        return pid < max_pid ? pid : 0;
+        u64 pid;
+        return parse_proc_number(name, max_pid, pid) && pid > 0 ? static_cast<Pid>(pid) : 0;
     }
 
     RefPtr<ProcFileInode> files_[proc_root_file_count];
