@@ -67,6 +67,7 @@ set(NEWT_KERNEL_SOURCES
   proc/init_process.cpp
   proc/initial_stack.cpp
   proc/process.cpp
+  proc/real_timer.cpp
   proc/script.cpp
   proc/signal_delivery.cpp
   proc/spawn.cpp

@@ -5,6 +5,7 @@
 #include "../hal/timer.h"
 #include "../mm/heap.h"
 #include "../mm/kmalloc.h"
+#include "real_timer.h"
 #include "user_thread.h"
 
 namespace kernel {
@@ -266,6 +267,7 @@ void Process::reparent_children_locked(IntrusiveList<Process, &Process::sibling_
 }
 
 void Process::exit(ExitStatus status) {
+    disarm_real_timer(*this);
     // What the process owned goes first, outside the tree lock.
     RefPtr<AddressSpace> memory;
     RefPtr<FileDescriptorTable> files;

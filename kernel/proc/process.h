@@ -47,6 +47,10 @@ struct ExitStatus {
 class Process : public RefCounted<Process> {
 public:
     IntrusiveListNode sibling_node_;  // in the parent's children_ (under process_tree_lock)
+    // ITIMER_REAL (real_timer.cpp, under its lock): on the armed list while deadline != 0.
+    IntrusiveListNode real_timer_node_;
+    u64 real_timer_deadline_ = 0;
+    u64 real_timer_interval_ = 0;
 
     // A new process without a parent (the first user process, tests).
     static Result<RefPtr<Process>> create(const VfsContext& context, RefPtr<AddressSpace> memory);

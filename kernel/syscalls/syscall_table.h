@@ -77,6 +77,9 @@
     X(318, getrandom)               \
     /* time.h */                    \
     X(35, nanosleep)                \
+    X(36, getitimer)                \
+    X(37, alarm)                    \
+    X(38, setitimer)                \
     X(96, gettimeofday)             \
     X(201, time)                    \
     X(228, clock_gettime)           \

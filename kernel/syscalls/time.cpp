@@ -4,6 +4,7 @@
 #include "../core/wall_clock.h"
 #include "../hal/timer.h"
 #include "../mm/user_memory.h"
+#include "../proc/real_timer.h"
 #include "../proc/user_thread.h"
 
 namespace kernel {
@@ -118,6 +119,64 @@ Result<long> sys_clock_nanosleep(int clock, int flags, UserPtr<UserTimespec> req
         (void)copy_to_user(memory(), remaining.address(), &left, sizeof left);
     }
     TRY(slept);
+    return 0;
+}
+
+namespace {
+
+constexpr int itimer_real = 0, itimer_virtual = 1, itimer_prof = 2;
+
+UserItimerval to_itimerval(const RealTimer& timer) {
+    // A timer about to fire reads as 1 us left, as on Linux.
+    u64 left = timer.remaining_ns && timer.remaining_ns < 1000 ? 1000 : timer.remaining_ns;
+    return {static_cast<i64>(timer.interval_ns / 1'000'000'000), static_cast<i64>(timer.interval_ns % 1'000'000'000 / 1000),
+            static_cast<i64>(left / 1'000'000'000), static_cast<i64>(left % 1'000'000'000 / 1000)};
+}
+
+bool valid_timeval(i64 seconds, i64 microseconds) {
+    return seconds >= 0 && microseconds >= 0 && microseconds < 1'000'000 && seconds < i64(1) << 33;
+}
+
+// ITIMER_VIRTUAL and ITIMER_PROF (CPU-time timers) are not implemented: EINVAL, as for
+// an unknown timer (docs/syscalls.md).
+Result<void> check_which(int which) {
+    static_assert(itimer_virtual == 1 && itimer_prof == 2);
+    return which == itimer_real ? Result<void>(ok()) : Result<void>(Errno::einval);
+}
+
+}  // namespace
+
+Result<long> sys_alarm(unsigned seconds) {
+    RealTimer old = TRY(set_real_timer(current_user_thread()->process(), {u64(seconds) * 1'000'000'000, 0}));
+    // Linux's alarm_setitimer: whole seconds, rounded to the nearest, never 0 for a timer left.
+    u64 whole = old.remaining_ns / 1'000'000'000;
+    u64 micros = old.remaining_ns % 1'000'000'000 / 1000;
+    if ((!whole && micros) || micros >= 500'000) ++whole;
+    return static_cast<long>(whole);
+}
+
+Result<long> sys_setitimer(int which, UserPtr<UserItimerval> value, UserPtr<UserItimerval> old_value) {
+    UserItimerval wanted {};
+    if (!value.is_null()) TRY(copy_from_user(memory(), &wanted, value.address(), sizeof wanted));  // NULL disarms
+    TRY(check_which(which));
+    if (!valid_timeval(wanted.value_seconds, wanted.value_microseconds) ||
+        !valid_timeval(wanted.interval_seconds, wanted.interval_microseconds))
+        return Errno::einval;
+    RealTimer timer {u64(wanted.value_seconds) * 1'000'000'000 + u64(wanted.value_microseconds) * 1000,
+                     u64(wanted.interval_seconds) * 1'000'000'000 + u64(wanted.interval_microseconds) * 1000};
+    if (!timer.remaining_ns) timer.interval_ns = 0;
+    RealTimer old = TRY(set_real_timer(current_user_thread()->process(), timer));
+    if (!old_value.is_null()) {
+        UserItimerval previous = to_itimerval(old);
+        TRY(copy_to_user(memory(), old_value.address(), &previous, sizeof previous));
+    }
+    return 0;
+}
+
+Result<long> sys_getitimer(int which, UserPtr<UserItimerval> value) {
+    TRY(check_which(which));
+    UserItimerval current = to_itimerval(real_timer(current_user_thread()->process()));
+    TRY(copy_to_user(memory(), value.address(), &current, sizeof current));
     return 0;
 }
 

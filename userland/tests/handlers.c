@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -262,6 +263,48 @@ int main(void) {
     }
     waitpid(child, &status, 0);
     expect("a returning SIGSEGV handler with SA_RESETHAND: the retry kills", WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+
+    // alarm and setitimer (ITIMER_REAL).
+    expect("alarm: no earlier alarm", alarm(5) == 0);
+    expect("alarm: the earlier one's seconds", alarm(0) == 5);
+    install(SIGALRM, counting, 0);
+    hits = 0;
+    struct itimerval timer = {.it_interval = {0, 0}, .it_value = {0, 50000}};
+    expect("setitimer", setitimer(ITIMER_REAL, &timer, NULL) == 0);
+    struct itimerval left;
+    getitimer(ITIMER_REAL, &left);
+    expect("getitimer: armed, at most what was set",
+           left.it_value.tv_sec == 0 && left.it_value.tv_usec > 0 && left.it_value.tv_usec <= 50000);
+    got = read(pipe_fds[0], buffer, sizeof buffer);  // nothing comes: the alarm ends it
+    expect("SIGALRM interrupts a read: EINTR", got == -1 && errno == EINTR && hits == 1 && last_signal == SIGALRM);
+    getitimer(ITIMER_REAL, &left);
+    expect("getitimer: disarmed after firing", left.it_value.tv_sec == 0 && left.it_value.tv_usec == 0);
+    // An interval timer fires again and again.
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    sigset_t alrm;
+    sigemptyset(&alrm);
+    sigaddset(&alrm, SIGALRM);
+    sigprocmask(SIG_BLOCK, &alrm, NULL);
+    hits = 0;
+    struct itimerval repeating = {.it_interval = {0, 20000}, .it_value = {0, 20000}};
+    setitimer(ITIMER_REAL, &repeating, NULL);
+    while (hits < 3) sigsuspend(&open_mask);
+    struct itimerval off = {{0, 0}, {0, 0}}, previous;
+    setitimer(ITIMER_REAL, &off, &previous);
+    sigprocmask(SIG_UNBLOCK, &alrm, NULL);
+    expect("interval timer: three expiries, the interval reported back",
+           hits >= 3 && previous.it_interval.tv_sec == 0 && previous.it_interval.tv_usec == 20000);
+    struct itimerval bad = {{0, 0}, {0, 1000000}};
+    expect("setitimer: microseconds out of range: EINVAL", setitimer(ITIMER_REAL, &bad, NULL) == -1 && errno == EINVAL);
+    expect("setitimer: unknown timer: EINVAL", setitimer(7, &off, NULL) == -1 && errno == EINVAL);
+    child = fork();
+    if (child == 0) {
+        install(SIGALRM, SIG_DFL, 0);
+        alarm(1);
+        for (;;) pause();
+    }
+    waitpid(child, &status, 0);
+    expect("SIGALRM by default kills", WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM);
 
     // A handler for SIGTERM keeps the process alive; then the default kills.
     install(SIGTERM, counting, 0);
