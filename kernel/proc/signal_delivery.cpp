@@ -26,6 +26,23 @@ constexpr u64 handler_clears = (1u << 10) | (1u << 16) | (1u << 8);
 
 constexpr u32 errno_eintr = 4;
 
+// The FPU state a handler starts with (Linux's fpu__clear_user_states): the one exec gives,
+// made once (the frame keeps the interrupted code's state for sigreturn).
+Spinlock initial_fpu_lock;
+bool initial_fpu_ready = false;
+hal::UserContext initial_fpu_context;
+
+void reset_fpu(hal::UserContext& context) {
+    {
+        SpinlockGuard guard(initial_fpu_lock);
+        if (!initial_fpu_ready) {
+            hal::reset_user_context(initial_fpu_context);
+            initial_fpu_ready = true;
+        }
+    }
+    kstd::memcpy(context.fpu, initial_fpu_context.fpu, hal::fpu_state_size);
+}
+
 // The syscalls that may run again after a handler with SA_RESTART (Linux's ERESTARTSYS
 // returners among what Newt has); the others (nanosleep, poll, select, sigsuspend, pause)
 // end with EINTR whenever a handler runs.
@@ -143,6 +160,7 @@ void UserThread::deliver_pending_signals() {
         context_.rsp = frame_address;
         context_.rip = action.handler;
         context_.rflags &= ~handler_clears;
+        reset_fpu(context_);
         u64 mask = blocked_signals() | action.mask;
         if (!(action.flags & abi::sa_nodefer)) mask |= abi::signal_bit(signal);
         blocked_.store(mask & ~unblockable, std::memory_order_relaxed);

@@ -53,6 +53,19 @@ static void fpu_scribbler(int signal) {
     ++hits;
 }
 
+static unsigned read_mxcsr(void) {
+    unsigned value;
+    __asm__ volatile("stmxcsr %0" : "=m"(value));
+    return value;
+}
+static void write_mxcsr(unsigned value) { __asm__ volatile("ldmxcsr %0" ::"m"(value)); }
+
+static volatile unsigned mxcsr_inside;
+static void mxcsr_reader(int signal) {
+    (void)signal;
+    mxcsr_inside = read_mxcsr();
+}
+
 static sigjmp_buf escape;
 static void jumper(int signal) { siglongjmp(escape, signal); }
 
@@ -111,6 +124,16 @@ int main(void) {
     double before = kept * 1.5;
     raise(SIGUSR2);
     expect("FPU state kept across a handler", before == 3.75 && kept * 1.5 == 3.75);
+
+    // A handler starts with a clean FPU (MXCSR 0x1f80); the interrupted code gets its own back.
+    install(SIGUSR2, mxcsr_reader, 0);
+    unsigned saved_mxcsr = read_mxcsr();
+    write_mxcsr((saved_mxcsr & ~0x6000u) | 0x4000u);  // round up
+    raise(SIGUSR2);
+    unsigned after_mxcsr = read_mxcsr();
+    write_mxcsr(saved_mxcsr);
+    expect("handler's MXCSR is the default, ours is kept",
+           mxcsr_inside == 0x1f80 && (after_mxcsr & 0x6000u) == 0x4000u);
 
     // SA_RESETHAND: the disposition is back to SIG_DFL after one delivery.
     install(SIGUSR2, counting, SA_RESETHAND);
