@@ -118,8 +118,10 @@ void UserThread::post_signal(int signal, const abi::SignalInfo* info) {
         request_exit({0, signal, false});
         return;
     }
-    if (action.handler == abi::sig_ign) return;
-    if (action.handler == abi::sig_dfl && !blocked) {
+    // A blocked signal is never ignored: its action may change before it is unblocked, and
+    // rt_sigtimedwait may take it (Linux's sig_ignored).
+    if (!blocked && action.handler == abi::sig_ign) return;
+    if (!blocked && action.handler == abi::sig_dfl) {
         switch (default_action(signal)) {
         case SignalDefault::ignore:
         case SignalDefault::resume: return;
@@ -128,7 +130,6 @@ void UserThread::post_signal(int signal, const abi::SignalInfo* info) {
         case SignalDefault::core: request_exit({0, signal, true}); return;
         }
     }
-    if (action.handler == abi::sig_dfl && default_action(signal) == SignalDefault::ignore) return;
     {
         // Standard signals do not queue: a second one while pending keeps the first's info.
         SpinlockGuard guard(info_lock_);
@@ -143,7 +144,19 @@ void UserThread::post_signal(int signal, const abi::SignalInfo* info) {
         }
         pending_.fetch_or(abi::signal_bit(signal), std::memory_order_release);
     }
-    if (!blocked && action.handler != abi::sig_dfl) wake();  // out of a wait, to run the handler
+    // Out of a wait, to run the handler or to be taken by rt_sigtimedwait.
+    if ((!blocked && action.handler != abi::sig_dfl) || (awaited_.load(std::memory_order_acquire) & abi::signal_bit(signal)))
+        wake();
+}
+
+int UserThread::take_pending_signal(u64 set, abi::SignalInfo& info) {
+    SpinlockGuard guard(info_lock_);
+    u64 ready = pending_.load(std::memory_order_acquire) & set;
+    if (!ready) return 0;
+    int signal = __builtin_ctzll(ready) + 1;
+    info = infos_[signal - 1];
+    pending_.fetch_and(~abi::signal_bit(signal), std::memory_order_acq_rel);
+    return signal;
 }
 
 void UserThread::deliver_unblocked_pending() {
@@ -152,7 +165,7 @@ void UserThread::deliver_unblocked_pending() {
         if (!(ready & abi::signal_bit(signal))) continue;
         ready &= ~abi::signal_bit(signal);
         abi::KernelSigaction action = process_->signal_action(signal);
-        if (action.handler != abi::sig_dfl) continue;  // a handler: step 7 runs it
+        if (action.handler != abi::sig_dfl) continue;  // handled or ignored: deliver_pending_signals
         pending_.fetch_and(~abi::signal_bit(signal), std::memory_order_relaxed);
         post_signal(signal);
     }

@@ -72,6 +72,10 @@ public:
         saved_mask_ = mask;
         has_saved_mask_ = true;
     }
+    // rt_sigtimedwait: takes the lowest pending signal of `set` with its siginfo, or
+    // returns 0. While waiting, `set` says which signals must wake the thread.
+    int take_pending_signal(u64 set, abi::SignalInfo& info);
+    void set_awaited_signals(u64 set) { awaited_.store(set, std::memory_order_release); }
     // sigaltstack.
     const abi::SignalStack& alternate_stack() const { return alternate_stack_; }
     void set_alternate_stack(const abi::SignalStack& stack) { alternate_stack_ = stack; }
@@ -113,6 +117,7 @@ private:
     RefPtr<Thread> kernel_thread_;
     std::atomic<u64> blocked_ {0};
     std::atomic<u64> pending_ {0};
+    std::atomic<u64> awaited_ {0};  // rt_sigtimedwait's set while it waits
     Spinlock info_lock_;  // guards infos_
     abi::SignalInfo infos_[abi::signal_count] = {};  // the siginfo of each pending signal
     u64 saved_mask_ = 0;

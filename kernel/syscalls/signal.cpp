@@ -1,6 +1,7 @@
 #include "signal.h"
 
 #include "../core/scheduler.h"
+#include "../hal/timer.h"
 #include "../mm/user_memory.h"
 #include "../proc/user_thread.h"
 
@@ -123,6 +124,45 @@ Result<long> sys_sigaltstack(UserPtr<abi::SignalStack> stack, UserPtr<abi::Signa
     }
     if (!old_stack.is_null()) TRY(copy_to_user(memory, old_stack.address(), &old, sizeof old));
     return 0;
+}
+
+// rt_sigtimedwait(2): takes a pending signal of `set` (SIGKILL and SIGSTOP cannot be
+// waited for) without running its handler; waits up to `timeout` (NULL: forever) for one:
+// EAGAIN when it passes, EINTR when a handler of another signal is due, EINVAL for a bad
+// timeout.
+Result<long> sys_rt_sigtimedwait(UserPtr<u64> set, UserPtr<abi::SignalInfo> info, UserPtr<i64> timeout,
+                                 usize mask_size) {
+    if (mask_size != sizeof(u64)) return Errno::einval;
+    UserThread& thread = *current_user_thread();
+    AddressSpace& memory = thread.process().memory();
+    u64 wanted;
+    TRY(copy_from_user(memory, &wanted, set.address(), sizeof wanted));
+    wanted &= ~unblockable;
+    u64 deadline = ~u64(0);
+    if (!timeout.is_null()) {
+        i64 value[2];
+        TRY(copy_from_user(memory, value, timeout.address(), sizeof value));
+        if (value[0] < 0 || value[1] < 0 || value[1] >= 1'000'000'000) return Errno::einval;
+        u64 seconds = static_cast<u64>(value[0]);
+        u64 duration = seconds > ~u64(0) / 1'000'000'000 - 1 ? ~u64(0) / 2
+                                                               : seconds * 1'000'000'000 + static_cast<u64>(value[1]);
+        deadline = hal::monotonic_ns() + duration;
+    }
+    abi::SignalInfo taken {};
+    int signal = 0;
+    thread.set_awaited_signals(wanted);
+    for (;;) {
+        signal = thread.take_pending_signal(wanted, taken);
+        if (signal || current_thread_must_stop()) break;
+        u64 now = hal::monotonic_ns();
+        if (now >= deadline) break;
+        u64 left = deadline - now;
+        sleep_ns(left < 50'000'000 ? left : 50'000'000);  // post_signal wakes it for `set`
+    }
+    thread.set_awaited_signals(0);
+    if (!signal) return current_thread_must_stop() ? Errno::eintr : Errno::eagain;
+    if (!info.is_null()) TRY(copy_to_user(memory, info.address(), &taken, sizeof taken));
+    return signal;
 }
 
 }  // namespace kernel

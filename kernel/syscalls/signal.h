@@ -16,6 +16,8 @@ Result<long> sys_rt_sigreturn();
 Result<long> sys_pause();
 Result<long> sys_rt_sigpending(UserPtr<u64> set, usize mask_size);
 Result<long> sys_rt_sigsuspend(UserPtr<u64> mask, usize mask_size);
+Result<long> sys_rt_sigtimedwait(UserPtr<u64> set, UserPtr<abi::SignalInfo> info, UserPtr<i64> timeout,
+                                 usize mask_size);
 Result<long> sys_sigaltstack(UserPtr<abi::SignalStack> stack, UserPtr<abi::SignalStack> old_stack);
 
 }  // namespace kernel

@@ -18,6 +18,7 @@
     X(15, rt_sigreturn)             \
     X(34, pause)                    \
     X(127, rt_sigpending)           \
+    X(128, rt_sigtimedwait)         \
     X(130, rt_sigsuspend)           \
     X(131, sigaltstack)             \
     /* process.h */                 \

@@ -287,6 +287,45 @@ int main(void) {
     waitpid(child, &status, 0);
     expect("a returning SIGSEGV handler with SA_RESETHAND: the retry kills", WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
 
+    // sigtimedwait takes blocked signals without running handlers.
+    install(SIGUSR1, counting, 0);
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    hits = 0;
+    kill(getpid(), SIGUSR1);
+    siginfo_t waited;
+    struct timespec second = {1, 0};
+    int taken = sigtimedwait(&usr1, &waited, &second);
+    expect("sigtimedwait takes a pending signal with its siginfo",
+           taken == SIGUSR1 && waited.si_code == SI_USER && waited.si_pid == getpid() && hits == 0);
+    struct timespec short_wait = {0, 50 * 1000 * 1000};
+    expect("sigtimedwait: EAGAIN after the timeout", sigtimedwait(&usr1, &waited, &short_wait) == -1 && errno == EAGAIN);
+    child = signal_later(SIGUSR1, 30, -1);
+    struct timespec long_wait = {5, 0};
+    expect("sigtimedwait: a signal that arrives while waiting",
+           sigtimedwait(&usr1, &waited, &long_wait) == SIGUSR1 && waited.si_pid == child && hits == 0);
+    waitpid(child, &status, 0);
+    sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+    // A blocked SIGCHLD with its default action stays pending for sigwaitinfo.
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    child = fork();
+    if (child == 0) _exit(4);
+    expect("sigwaitinfo: SIGCHLD of the child",
+           sigwaitinfo(&chld, &waited) == SIGCHLD && waited.si_pid == child && waited.si_status == 4);
+    waitpid(child, &status, 0);
+    sigprocmask(SIG_UNBLOCK, &chld, NULL);
+    // A blocked signal is pending even when ignored; unblocked, it vanishes.
+    install(SIGUSR2, SIG_IGN, 0);
+    sigprocmask(SIG_BLOCK, &usr2, NULL);
+    raise(SIGUSR2);
+    sigpending(&pending);
+    expect("blocked and ignored: still pending", sigismember(&pending, SIGUSR2));
+    sigprocmask(SIG_UNBLOCK, &usr2, NULL);
+    sigpending(&pending);
+    expect("unblocked: discarded", !sigismember(&pending, SIGUSR2));
+
     // alarm and setitimer (ITIMER_REAL).
     expect("alarm: no earlier alarm", alarm(5) == 0);
     expect("alarm: the earlier one's seconds", alarm(0) == 5);
