@@ -36,6 +36,9 @@ CASES = [
                       "sleep 0.2 & wait $!; echo waited $?; sleep 5 & k=$!; kill $k; wait $k; echo killed $?; "
                       "trap 'echo trapped' USR1; kill -USR1 $$; echo after; echo a b c | wc -w"],
      0, [r"(?m)^waited 0$", r"(?m)^killed 143$", r"(?m)^trapped\nafter$", r"(?m)^3$"], False),
+    # Hostile rt_sigreturn frames end their processes, never the kernel.
+    ("sigreturn_garbage", ["/tests/sigreturn_garbage", "100"], 0,
+     [r"sigreturn_garbage: 100 rounds, 100 ended by a signal, 0 exited"], True),
     ("vfork", ["/tests/vfork"], 0, [r"vfork: parent sees 42", r"posix_spawn: exited 5", r"system: returned 3"], True),
     ("procself", ["/tests/procself"], 0, [r"(?m)^0 failures$"], True),
     # init mounts only what the kernel has not: each file system appears once.
