@@ -346,7 +346,8 @@ bool Process::matches_wait_locked(const Process& child, Pid pid, bool all_childr
     return child.process_group() == -pid;
 }
 
-Result<Process::ChildReport> Process::wait_for_child(Pid pid, bool nohang, bool reap, bool all_children) {
+Result<Process::ChildReport> Process::wait_for_child(Pid pid, bool nohang, bool consume, bool all_children,
+                                                     unsigned kinds) {
     for (;;) {
         u64 generation = child_generation_.load(std::memory_order_acquire);
         Process* reaped = nullptr;
@@ -357,17 +358,31 @@ Result<Process::ChildReport> Process::wait_for_child(Pid pid, bool nohang, bool 
             for (Process& child : children_) {
                 if (!matches_wait_locked(child, pid, all_children)) continue;
                 any = true;
-                if (child.state_ != ProcessState::zombie) continue;
-                report = {child.pid_, child.exit_uid_, child.exit_status_, child.user_ns_};
-                ready = true;
-                if (reap) {
-                    child.state_ = ProcessState::reaped;
-                    release_pid_locked(child.pid_);
-                    children_.remove(child);
-                    child.parent_ = nullptr;
-                    reaped = &child;
+                if (child.state_ == ProcessState::zombie && (kinds & wait_exited)) {
+                    report = {child.pid_, child.exit_uid_, child.exit_status_, child.user_ns_};
+                    ready = true;
+                    if (consume) {
+                        child.state_ = ProcessState::reaped;
+                        release_pid_locked(child.pid_);
+                        children_.remove(child);
+                        child.parent_ = nullptr;
+                        reaped = &child;
+                    }
+                    break;
                 }
-                break;
+                if (child.state_ != ProcessState::alive) continue;
+                if (child.stop_report_ && (kinds & wait_stopped)) {
+                    report = {child.pid_, child.report_uid_, {}, 0, wait_stopped, child.stop_report_};
+                    if (consume) child.stop_report_ = 0;
+                    ready = true;
+                    break;
+                }
+                if (child.continue_report_ && (kinds & wait_continued)) {
+                    report = {child.pid_, child.report_uid_, {}, 0, wait_continued, 0};
+                    if (consume) child.continue_report_ = false;
+                    ready = true;
+                    break;
+                }
             }
         }
         if (reaped) reaped->unref();  // the reference this process held as its parent
@@ -381,6 +396,56 @@ Result<Process::ChildReport> Process::wait_for_child(Pid pid, bool nohang, bool 
         });
         if (interrupted) return Errno::eintr;
     }
+}
+
+// The parent's report and SIGCHLD for a stop or a continue.
+void Process::mark_stopped(int signal) {
+    RefPtr<Process> parent;
+    u32 uid = credentials().uid;
+    {
+        SpinlockGuard guard(process_tree_lock);
+        report_uid_ = uid;
+        stopped_.store(true, std::memory_order_release);
+        stop_report_ = signal;
+        continue_report_ = false;
+        parent = parent_;
+        if (parent) parent->child_generation_.fetch_add(1, std::memory_order_release);
+    }
+    if (!parent) return;
+    parent->child_events_.wake_all();
+    if (parent->signal_action(abi::sigchld).flags & abi::sa_nocldstop) return;
+    abi::SignalInfo info {};
+    info.signo = abi::sigchld;
+    info.code = abi::cld_stopped;
+    info.process.pid = pid_;
+    info.process.uid = uid;
+    info.process.status = signal;
+    send_signal(*parent, abi::sigchld, &info);
+}
+
+void Process::mark_continued() {
+    RefPtr<Process> parent;
+    u32 uid = credentials().uid;
+    {
+        SpinlockGuard guard(process_tree_lock);
+        if (!stopped_.load(std::memory_order_acquire)) return;
+        report_uid_ = uid;
+        stopped_.store(false, std::memory_order_release);
+        stop_report_ = 0;
+        continue_report_ = true;
+        parent = parent_;
+        if (parent) parent->child_generation_.fetch_add(1, std::memory_order_release);
+    }
+    if (!parent) return;
+    parent->child_events_.wake_all();
+    if (parent->signal_action(abi::sigchld).flags & abi::sa_nocldstop) return;
+    abi::SignalInfo info {};
+    info.signo = abi::sigchld;
+    info.code = abi::cld_continued;
+    info.process.pid = pid_;
+    info.process.uid = uid;
+    info.process.status = abi::sigcont;
+    send_signal(*parent, abi::sigchld, &info);
 }
 
 void Process::wake_waiters() { child_events_.wake_all(); }

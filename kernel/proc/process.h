@@ -132,16 +132,34 @@ public:
     void exit(ExitStatus status);
 
     // wait4/waitid: waits for a child matching `pid` (Linux's rules: > 0 that child, -1
-    // any, 0 the caller's group, < -1 group -pid) to be a zombie. `found` is its pid and
-    // status; `reap` (not WNOWAIT) frees it. ECHILD when no child matches, EAGAIN when
-    // `nohang` and none is ready yet.
+    // any, 0 the caller's group, < -1 group -pid) to have something to report of the
+    // `kinds` asked for: exited (a zombie), stopped (WUNTRACED) or continued (WCONTINUED).
+    // `consume` (not WNOWAIT) reaps a zombie or takes the stop/continue report. ECHILD when
+    // no child matches, EAGAIN when `nohang` and none is ready yet.
+    enum WaitKind : unsigned { wait_exited = 1, wait_stopped = 2, wait_continued = 4 };
     struct ChildReport {
         Pid pid;
         u32 uid;
         ExitStatus status;
         u64 user_ns;
+        WaitKind kind = wait_exited;
+        int stop_signal = 0;  // wait_stopped: the signal that stopped it
+
+        // wait4's encoding: exit code or signal, 0x7f | signal << 8 stopped, 0xffff continued.
+        int wait_status() const {
+            if (kind == wait_stopped) return 0x7f | (stop_signal << 8);
+            if (kind == wait_continued) return 0xffff;
+            return status.wait_status();
+        }
     };
-    Result<ChildReport> wait_for_child(Pid pid, bool nohang, bool reap, bool all_children = false);
+    Result<ChildReport> wait_for_child(Pid pid, bool nohang, bool consume, bool all_children = false,
+                                       unsigned kinds = wait_exited);
+
+    // Job control (user_thread.cpp stops and continues; these keep what wait reports and
+    // tell the parent by SIGCHLD unless it set SA_NOCLDSTOP).
+    void mark_stopped(int signal);
+    void mark_continued();
+    bool is_stopped() const { return stopped_.load(std::memory_order_acquire); }
     // Wakes threads of this process waiting for children (a signal arrived for them).
     void wake_waiters();
 
@@ -186,6 +204,10 @@ private:
     int exit_signal_ = abi::sigchld;  // sent to the parent at exit (clone's CSIGNAL)
     std::atomic<u64> child_generation_ {0};  // bumped whenever a child changes state
     ProcessState state_ = ProcessState::alive;
+    int stop_report_ = 0;            // the stop signal not yet reported to wait (WUNTRACED)
+    bool continue_report_ = false;   // continued, not yet reported (WCONTINUED)
+    u32 report_uid_ = 0;             // the real uid at the stop or continue (waitid's si_uid)
+    std::atomic<bool> stopped_ {false};
     ExitStatus exit_status_;
     u32 exit_uid_ = 0;  // the real uid at exit (waitid's si_uid)
     u64 user_ns_ = 0;

@@ -83,7 +83,7 @@ UserThread* current_user_thread() {
 
 bool current_thread_must_stop() {
     UserThread* thread = current_user_thread();
-    return thread && (thread->exit_requested() || thread->has_deliverable_signal());
+    return thread && (thread->exit_requested() || thread->has_deliverable_signal() || thread->stop_requested());
 }
 
 void UserThread::set_blocked_signals(u64 mask) {
@@ -118,18 +118,42 @@ void UserThread::post_signal(int signal, const abi::SignalInfo* info) {
         request_exit({0, signal, false});
         return;
     }
+    constexpr u64 stop_signals = abi::signal_bit(abi::sigstop) | abi::signal_bit(abi::sigtstp) |
+                                 abi::signal_bit(abi::sigttin) | abi::signal_bit(abi::sigttou);
+    if (signal == abi::sigcont) {
+        // SIGCONT continues the process whatever its action or mask, and cancels stops
+        // not yet taken; then it is an ordinary signal (default: ignored).
+        pending_.fetch_and(~stop_signals, std::memory_order_acq_rel);
+        stop_signal_.store(0, std::memory_order_release);
+        process_->mark_continued();
+        wake();
+    } else if (abi::signal_bit(signal) & stop_signals) {
+        // A stop cancels a pending SIGCONT (Linux's prepare_signal).
+        pending_.fetch_and(~abi::signal_bit(abi::sigcont), std::memory_order_acq_rel);
+        if (signal == abi::sigstop || (!blocked && action.handler == abi::sig_dfl)) {
+            stop_signal_.store(signal, std::memory_order_release);
+            wake();  // out of any wait: the run loop stops the thread
+            return;
+        }
+    }
     // A blocked signal is never ignored: its action may change before it is unblocked, and
     // rt_sigtimedwait may take it (Linux's sig_ignored).
     if (!blocked && action.handler == abi::sig_ign) return;
-    if (!blocked && action.handler == abi::sig_dfl) {
+    // A stopped process takes no signal but SIGKILL and SIGCONT: a fatal one waits, pending,
+    // until it is continued (Linux's wants_signal).
+    bool stopped = process_->is_stopped() || stop_requested();
+    if (!blocked && action.handler == abi::sig_dfl && !stopped) {
         switch (default_action(signal)) {
         case SignalDefault::ignore:
-        case SignalDefault::resume: return;
-        case SignalDefault::stop: return;  // job control: not yet (the stop is dropped)
+        case SignalDefault::resume:
+        case SignalDefault::stop: return;  // (stops were taken above)
         case SignalDefault::terminate: request_exit({0, signal, false}); return;
         case SignalDefault::core: request_exit({0, signal, true}); return;
         }
     }
+    if (!blocked && action.handler == abi::sig_dfl && default_action(signal) != SignalDefault::terminate &&
+        default_action(signal) != SignalDefault::core)
+        return;  // ignored by default, even while stopped
     {
         // Standard signals do not queue: a second one while pending keeps the first's info.
         SpinlockGuard guard(info_lock_);
@@ -147,6 +171,22 @@ void UserThread::post_signal(int signal, const abi::SignalInfo* info) {
     // Out of a wait, to run the handler or to be taken by rt_sigtimedwait.
     if ((!blocked && action.handler != abi::sig_dfl) || (awaited_.load(std::memory_order_acquire) & abi::signal_bit(signal)))
         wake();
+}
+
+// Job control: the process stays stopped until SIGCONT (or SIGKILL). A syscall the stop
+// interrupted runs again afterwards unless a handler is due (Linux restarts every
+// -ERESTART* call when no handler runs).
+void UserThread::stay_stopped() {
+    int signal = stop_signal_.load(std::memory_order_acquire);
+    if (!signal) return;
+    process_->mark_stopped(signal);
+    while (stop_signal_.load(std::memory_order_acquire) && !exit_requested()) sleep_ns(50'000'000);
+    if (exit_requested()) return;
+    if (last_result_ == -4 /* EINTR */ && last_syscall_ != ~u64(0) && !has_deliverable_signal()) {
+        context_.rax = last_syscall_;
+        context_.rip -= 2;  // the syscall instruction
+        last_syscall_ = ~u64(0);
+    }
 }
 
 int UserThread::take_pending_signal(u64 set, abi::SignalInfo& info) {
@@ -233,6 +273,8 @@ void UserThread::run() {
     while (!exit_requested()) {
         RefPtr<AddressSpace> memory = process_->memory_ref();
         if (!memory) break;
+        if (stop_requested()) stay_stopped();
+        if (exit_requested()) break;
         deliver_pending_signals();
         if (exit_requested()) break;
         hal::Trap trap = hal::enter_user(memory->hardware(), context_);

@@ -72,6 +72,10 @@ public:
         saved_mask_ = mask;
         has_saved_mask_ = true;
     }
+    // Job control: a stop signal asked this thread to stop (it does at its next return to
+    // user mode; waits end for it); SIGCONT clears it.
+    bool stop_requested() const { return stop_signal_.load(std::memory_order_acquire) != 0; }
+
     // rt_sigtimedwait: takes the lowest pending signal of `set` with its siginfo, or
     // returns 0. While waiting, `set` says which signals must wake the thread.
     int take_pending_signal(u64 set, abi::SignalInfo& info);
@@ -107,6 +111,7 @@ private:
     void run();
     void handle_trap(const hal::Trap& trap);
     void force_fault_signal(int signal, const abi::SignalInfo& info);
+    void stay_stopped();
     void deliver_unblocked_pending();
     void wake();
 
@@ -118,6 +123,7 @@ private:
     std::atomic<u64> blocked_ {0};
     std::atomic<u64> pending_ {0};
     std::atomic<u64> awaited_ {0};  // rt_sigtimedwait's set while it waits
+    std::atomic<int> stop_signal_ {0};  // a stop to take (job control)
     Spinlock info_lock_;  // guards infos_
     abi::SignalInfo infos_[abi::signal_count] = {};  // the siginfo of each pending signal
     u64 saved_mask_ = 0;

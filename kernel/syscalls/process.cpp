@@ -226,13 +226,16 @@ Result<long> sys_wait4(i32 pid, UserPtr<i32> status, int options, UserPtr<abi::R
     if (options & ~(abi::wnohang | abi::wuntraced | abi::wcontinued | abi::wnothread | abi::wall | abi::wclone))
         return Errno::einval;
     if (pid == i32(0x80000000u)) return Errno::esrch;  // -INT_MIN overflows (Linux returns ESRCH)
-    auto report = current_process().wait_for_child(pid, options & abi::wnohang, true, options & (abi::wall | abi::wclone));
+    unsigned kinds = Process::wait_exited | ((options & abi::wuntraced) ? Process::wait_stopped : 0u) |
+                     ((options & abi::wcontinued) ? Process::wait_continued : 0u);
+    auto report = current_process().wait_for_child(pid, options & abi::wnohang, true, options & (abi::wall | abi::wclone),
+                                                   kinds);
     if (report.is_error()) {
         if (report.error() == Errno::eagain) return 0;  // WNOHANG: nothing yet
         return report.error();
     }
     if (!status.is_null()) {
-        i32 value = report->status.wait_status();
+        i32 value = report->wait_status();
         TRY(copy_to_user(memory(), status.address(), &value, sizeof value));
     }
     if (!usage.is_null()) {
@@ -264,24 +267,29 @@ Result<long> sys_waitid(int type, i32 id, UserPtr<abi::ChildSiginfo> info, int o
     default: return Errno::einval;
     }
     abi::ChildSiginfo result {};
-    if (options & abi::wexited) {
-        auto report = current_process().wait_for_child(pid, options & abi::wnohang, !(options & abi::wnowait),
-                                                       options & (abi::wall | abi::wclone));
-        if (report.is_error() && report.error() != Errno::eagain) return report.error();
-        if (report.has_value()) {
-            result.signo = abi::sigchld;
-            result.pid = report->pid;
-            result.uid = report->uid;
-            if (report->status.signal) {
-                result.code = report->status.core ? abi::cld_dumped : abi::cld_killed;
-                result.status = report->status.signal;
-            } else {
-                result.code = abi::cld_exited;
-                result.status = report->status.code;
-            }
+    unsigned kinds = ((options & abi::wexited) ? Process::wait_exited : 0u) |
+                     ((options & abi::wstopped) ? Process::wait_stopped : 0u) |
+                     ((options & abi::wcontinued) ? Process::wait_continued : 0u);
+    auto report = current_process().wait_for_child(pid, options & abi::wnohang, !(options & abi::wnowait),
+                                                   options & (abi::wall | abi::wclone), kinds);
+    if (report.is_error() && report.error() != Errno::eagain) return report.error();
+    if (report.has_value()) {
+        result.signo = abi::sigchld;
+        result.pid = report->pid;
+        result.uid = report->uid;
+        if (report->kind == Process::wait_stopped) {
+            result.code = abi::cld_stopped;
+            result.status = report->stop_signal;
+        } else if (report->kind == Process::wait_continued) {
+            result.code = abi::cld_continued;
+            result.status = abi::sigcont;
+        } else if (report->status.signal) {
+            result.code = report->status.core ? abi::cld_dumped : abi::cld_killed;
+            result.status = report->status.signal;
+        } else {
+            result.code = abi::cld_exited;
+            result.status = report->status.code;
         }
-    } else if (!(options & abi::wnohang)) {
-        return Errno::echild;  // stopped/continued children: job control comes later
     }
     // WNOHANG with nothing ready: success and a zeroed siginfo (si_pid 0).
     if (!info.is_null()) TRY(copy_to_user(memory(), info.address(), &result, sizeof result));

@@ -39,6 +39,7 @@ CASES = [
     # Hostile rt_sigreturn frames end their processes, never the kernel.
     ("sigreturn_garbage", ["/tests/sigreturn_garbage", "100"], 0,
      [r"sigreturn_garbage: 100 rounds, 100 ended by a signal, 0 exited"], True),
+    ("jobs", ["/tests/jobs"], 0, [r"all job control checks passed"], True),
     ("vfork", ["/tests/vfork"], 0, [r"vfork: parent sees 42", r"posix_spawn: exited 5", r"system: returned 3"], True),
     ("procself", ["/tests/procself"], 0, [r"(?m)^0 failures$"], True),
     # init mounts only what the kernel has not: each file system appears once.

@@ -45,6 +45,7 @@ void append_user_range(AddressSpace& memory, uptr start, uptr end, TextBuffer& t
 
 char state_letter(Process& process) {
     if (process.state() != ProcessState::alive) return 'Z';
+    if (process.is_stopped()) return 'T';
     UserThread* thread = process.main_thread();
     Thread* kernel_thread = thread ? thread->kernel_thread() : nullptr;
     if (kernel_thread && kernel_thread->state() == ThreadState::runnable) return 'R';
@@ -55,6 +56,7 @@ const char* state_name(char letter) {
     switch (letter) {
     case 'R': return "R (running)";
     case 'Z': return "Z (zombie)";
+    case 'T': return "T (stopped)";
     default: return "S (sleeping)";
     }
 }
