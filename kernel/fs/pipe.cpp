@@ -57,9 +57,23 @@ public:
     }
 };
 
+// An anonymous pipe's inode. Opening it again (through /proc/<pid>/fd/N) makes a new end of
+// the same pipe. Linux's fifo_open does that for pipefs inodes without a FIFO's waits:
+// a reader does not wait for a writer, a writer gets no ENXIO without readers.
 class PipeInode final : public Inode {
 public:
-    PipeInode(FileSystem& file_system, u32 uid, u32 gid) : Inode(file_system, abi::s_ififo | 0600, uid, gid) {}
+    PipeInode(FileSystem& file_system, u32 uid, u32 gid, RefPtr<Pipe> pipe)
+        : Inode(file_system, abi::s_ififo | 0600, uid, gid), pipe_(std::move(pipe)) {}
+
+    Result<RefPtr<OpenFile>> open(const Path& path, int flags) override {
+        if ((flags & abi::o_accmode) == abi::o_accmode) return Errno::einval;
+        RefPtr<PipeEnd> end = TRY(make_ref<PipeEnd>(path, RefPtr<Inode>(this), flags, pipe_));
+        end->attach();
+        return RefPtr<OpenFile>(end);
+    }
+
+private:
+    RefPtr<Pipe> pipe_;  // the pipe never references its inode: no cycle
 };
 
 std::atomic<PipeFileSystem*> the_pipe_file_system {nullptr};
@@ -357,7 +371,7 @@ Result<void> create_pipe(RefPtr<OpenFile>& read_end, RefPtr<OpenFile>& write_end
     if (flags & abi::o_direct) return Errno::einval;  // packet mode: not yet
     PipeFileSystem* file_system = TRY(pipe_file_system());
     RefPtr<Pipe> pipe = TRY(Pipe::create());
-    RefPtr<Inode> inode = TRY(make_ref<PipeInode>(*file_system, credentials.fsuid, credentials.fsgid));
+    RefPtr<Inode> inode = TRY(make_ref<PipeInode>(*file_system, credentials.fsuid, credentials.fsgid, pipe));
     int status = flags & abi::o_nonblock;
     RefPtr<PipeEnd> reader = TRY(make_ref<PipeEnd>(Path {}, inode, abi::o_rdonly | status, pipe));
     RefPtr<PipeEnd> writer = TRY(make_ref<PipeEnd>(Path {}, inode, abi::o_wronly | status, pipe));
@@ -366,6 +380,20 @@ Result<void> create_pipe(RefPtr<OpenFile>& read_end, RefPtr<OpenFile>& write_end
     read_end = RefPtr<OpenFile>(reader);
     write_end = RefPtr<OpenFile>(writer);
     return ok();
+}
+
+bool is_anonymous_pipe(const Inode& inode) {
+    return &inode.file_system() == the_pipe_file_system.load(std::memory_order_acquire);
+}
+
+Result<Path> anonymous_pipe_path(Inode& inode) {
+    if (!is_anonymous_pipe(inode)) return Errno::einval;
+    // A place outside the tree: a root dentry of its own in a mount that is in no table.
+    RefPtr<Dentry> dentry = TRY(Dentry::make_root(RefPtr<Inode>(&inode)));
+    KString source = TRY(KString::copy("pipefs"));
+    RefPtr<FileSystem> file_system(&inode.file_system());
+    RefPtr<Mount> mount = TRY(make_ref<Mount>(std::move(file_system), dentry, std::move(source)));
+    return Path {mount, dentry};
 }
 
 }  // namespace kernel

@@ -148,6 +148,11 @@ private:
 // (packet mode: not supported yet, EINVAL); anything else is EINVAL. The pipe's inode (for
 // fstat: S_IFIFO | 0600, size 0) lives in an internal "pipefs" instance and belongs to
 // `credentials`' fsuid/fsgid.
+// Whether `inode` is an anonymous pipe's (pipefs), and a Path through which it can be
+// opened again (/proc/<pid>/fd/N of a pipe): outside the tree, in no mount table.
+bool is_anonymous_pipe(const Inode& inode);
+Result<Path> anonymous_pipe_path(Inode& inode);
+
 Result<void> create_pipe(RefPtr<OpenFile>& read_end, RefPtr<OpenFile>& write_end, int flags,
                          const Credentials& credentials = Credentials::root());
 

@@ -98,7 +98,7 @@ def make_tests(test_case, launcher, stage):
                 self.assertRegex(output.replace("\r\n", "\n"), pattern)
             if differential and stage:
                 host_status, host_printed = host_output(stage, argv)
-                self.assertEqual(host_status, status)
+                self.assertEqual(host_status, status, host_printed)
                 # The host prints argv[0] as the staged path; Newt as the guest path.
                 expected = host_printed.replace(os.path.join(os.path.abspath(stage), argv[0].lstrip("/")), argv[0]).strip()
                 self.assertEqual(printed.strip(), expected, output)

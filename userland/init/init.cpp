@@ -1,6 +1,7 @@
 // /sbin/init, pid 1 (minimal; step 8 grows it into the real init).
 //
-// Mounts what is not mounted yet of /proc (proc), /dev (devtmpfs) and /tmp (tmpfs). With a
+// Mounts what is not mounted yet of /proc (proc), /dev (devtmpfs) and /tmp (tmpfs), and
+// links /dev/fd, /dev/stdin, /dev/stdout and /dev/stderr to /proc/self/fd. With a
 // command (the kernel passes the words after "--" on its command line as arguments), runs
 // it as a child in /tmp with root's login groups and exits with its status, 128 + N when
 // signal N killed it; the kernel then powers off with that status. Without one, it reaps
@@ -92,6 +93,20 @@ std::vector<gid_t> root_login_groups() {
     return groups;
 }
 
+// The links udev (or Debian's initramfs init) adds to /dev: /dev/fd and the standard
+// streams through /proc/self/fd. Existing names are left alone.
+void link_standard_streams() {
+    struct Link {
+        const char* target;
+        const char* name;
+    };
+    for (const Link& link : {Link {"/proc/self/fd", "/dev/fd"}, Link {"/proc/self/fd/0", "/dev/stdin"},
+                             Link {"/proc/self/fd/1", "/dev/stdout"}, Link {"/proc/self/fd/2", "/dev/stderr"}}) {
+        if (symlink(link.target, link.name) != 0 && errno != EEXIST)
+            say(std::string("symlink ") + link.name + ": " + strerror(errno));
+    }
+}
+
 int status_code(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -143,6 +158,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     mount_missing();
+    link_standard_streams();
     if (argc > 1) return run_command(argv + 1);
     reap_forever();
 }

@@ -46,8 +46,9 @@ static void on_cont(int signal) { (void)signal; ++cont_hits; }
 
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
-    int pipe_fds[2];
+    int pipe_fds[2], ready[2];
     pipe(pipe_fds);
+    pipe(ready);
 
     // A child blocked in read: stopped, reported, continued; its read goes on.
     pid_t child = fork();
@@ -57,11 +58,14 @@ int main(void) {
         action.sa_handler = on_cont;
         action.sa_flags = SA_RESTART;  // without it the read would end with EINTR
         sigaction(SIGCONT, &action, NULL);
+        write(ready[1], "r", 1);  // the handler is in place
         char byte;
         ssize_t got = read(pipe_fds[0], &byte, 1);
         _exit(got == 1 && byte == 'x' && cont_hits == 1 ? 0 : 10 + (int)got);
     }
-    wait_state(child, 'S', 1);
+    char byte;
+    read(ready[0], &byte, 1);
+    wait_state(child, 'S', 1);  // in its read, most likely (a stop before it works as well)
     kill(child, SIGSTOP);
     siginfo_t info;
     memset(&info, 0, sizeof info);

@@ -182,6 +182,23 @@ int main(int argc, char** argv) {
     fstat(pipe_fds[0], &pipe_stat);
     snprintf(expected, sizeof expected, "pipe:[%lu]", (unsigned long)pipe_stat.st_ino);
     check("fd_pipe", strcmp(link_of(fd_path), expected) == 0, link_of(fd_path));
+    // A pipe reopened through its link is the same pipe; the links' modes show the access.
+    write(pipe_fds[1], "hi", 2);
+    int reopened = open(fd_path, O_RDONLY);
+    char through_pipe[4] = "";
+    if (reopened >= 0) read(reopened, through_pipe, 2);
+    check("fd_pipe_reopen", reopened >= 0 && strcmp(through_pipe, "hi") == 0, strerror(errno));
+    if (reopened >= 0) close(reopened);
+    struct stat link_stat;
+    lstat(fd_path, &link_stat);
+    int read_mode = link_stat.st_mode & 0777;
+    snprintf(fd_path, sizeof fd_path, "/proc/self/fd/%d", pipe_fds[1]);
+    lstat(fd_path, &link_stat);
+    check("fd_link_modes", read_mode == 0500 && (link_stat.st_mode & 0777) == 0300, "modes");
+    snprintf(fd_path, sizeof fd_path, "/proc/self/fd/%d", pipe_fds[0]);
+    check("dev_stdout", strcmp(link_of("/dev/stdout"), "/proc/self/fd/1") == 0 &&
+                            strcmp(link_of("/dev/fd"), "/proc/self/fd") == 0,
+          link_of("/dev/stdout"));
     DIR* directory = opendir("/proc/self/fd");
     int seen[4] = {0, 0, 0, 0};
     struct dirent* entry;

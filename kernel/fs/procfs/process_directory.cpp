@@ -6,6 +6,7 @@
 #include "../../proc/process.h"
 #include "../../proc/user_thread.h"
 #include "../mount.h"
+#include "../pipe.h"
 #include "generated_file.h"
 #include "proc_files.h"
 #include "process_files.h"
@@ -132,9 +133,9 @@ private:
 // exe, cwd, root and fd/N: magic links to where the process's file or directory is.
 class ProcessLinkInode final : public Inode {
 public:
-    ProcessLinkInode(FileSystem& file_system, Process& process, u64 number, EntryKind kind, int fd)
-        : Inode(file_system, number, abi::s_iflnk | (kind == EntryKind::fd ? 0700 : 0777), owner_of(process).euid,
-                owner_of(process).egid, 0),
+    ProcessLinkInode(FileSystem& file_system, Process& process, u64 number, EntryKind kind, int fd,
+                     u32 permissions = 0777)
+        : Inode(file_system, number, abi::s_iflnk | permissions, owner_of(process).euid, owner_of(process).egid, 0),
           process_(process),
           kind_(kind),
           fd_(fd) {}
@@ -150,8 +151,10 @@ public:
 
     Result<Path> follow_magic_link() override {
         Target target = TRY(find_target());
-        if (!target.path.is_valid()) return Errno::enxio;  // a pipe: no place in the tree to open again
-        return target.path;
+        if (target.path.is_valid()) return target.path;
+        // A pipe: reopened on the same pipe (FIFO rules); other nameless files cannot be.
+        if (target.inode && is_anonymous_pipe(*target.inode)) return anonymous_pipe_path(*target.inode);
+        return Errno::enxio;
     }
 
     Result<usize> read_link(IoBuffer& buffer, usize size) override {
@@ -159,16 +162,18 @@ public:
         char* text = static_cast<char*>(kmalloc(abi::path_max + 16));
         if (!text) return Errno::enomem;
         Result<usize> length = Errno::enoent;
-        if (target.path.is_valid()) {
+        if (target.inode && is_anonymous_pipe(*target.inode)) {
+            length = kstd::format(text, abi::path_max, "pipe:[%llu]",
+                                  static_cast<unsigned long long>(target.inode->number()));
+        } else if (target.path.is_valid()) {
             length = absolute_path(target.path, reader_root(), text, abi::path_max);
             if (length.has_value() && target.path.dentry->is_detached()) {
                 kstd::memcpy(text + length.value(), " (deleted)", sizeof " (deleted)" - 1);
                 length = length.value() + sizeof " (deleted)" - 1;
             }
         } else if (target.inode) {
-            // Pipes and other files without a name: Linux's "type:[inode]" form.
-            const char* type = target.inode->type() == abi::s_ififo ? "pipe" : "anon_inode";
-            length = kstd::format(text, abi::path_max, "%s:[%llu]", type,
+            // Other files without a name: Linux's "anon_inode:[...]" form.
+            length = kstd::format(text, abi::path_max, "anon_inode:[%llu]",
                                   static_cast<unsigned long long>(target.inode->number()));
         }
         Result<usize> result = length;
@@ -258,10 +263,15 @@ public:
         u64 fd;
         if (!parse_proc_number(name, FileDescriptorTable::max_descriptors, fd)) return Errno::enoent;
         RefPtr<FileDescriptorTable> files = process->files_ref();
-        if (!files || files->get(static_cast<int>(fd)).is_error()) return Errno::enoent;
+        if (!files) return Errno::enoent;
+        auto found = files->get(static_cast<int>(fd));
+        if (found.is_error()) return Errno::enoent;
+        RefPtr<OpenFile> file = found.release_value();
+        // The link's mode shows the access of the open file (Linux: r-x, -wx or rwx).
+        u32 permissions = (file->is_readable() ? 0500u : 0u) | (file->is_writable() ? 0300u : 0u);
         RefPtr<ProcessLinkInode> link = TRY(make_ref<ProcessLinkInode>(
             file_system(), *process, process_inode_number(process->pid(), fd_slot_base + fd), EntryKind::fd,
-            static_cast<int>(fd)));
+            static_cast<int>(fd), permissions));
         return RefPtr<Inode>(link.get());
     }
 

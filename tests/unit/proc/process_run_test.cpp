@@ -91,6 +91,10 @@ TEST(ProcessRun, ExitStatusesAndSignals) {
 TEST(ProcessRun, ProcSelfFactsHoldAndDeadProcessesLeaveNoProcEntries) {
     run_in_kernel([] {
         install("procself", "/tmp/procself");
+        // What init adds to /dev (the program checks /dev/stdout and /dev/fd).
+        VfsContext kernel_context = VfsContext::for_kernel();
+        ASSERT_FALSE(vfs_symlink(kernel_context, "/proc/self/fd/1", nullptr, "/dev/stdout").is_error());
+        ASSERT_FALSE(vfs_symlink(kernel_context, "/proc/self/fd", nullptr, "/dev/fd").is_error());
         EXPECT_EQ(run({"/tmp/procself"}, "/tmp/procself.out"), 0) << guest_file("/tmp/procself.out");
         EXPECT_NE(guest_file("/tmp/procself.out").find("\n0 failures\n"), std::string::npos);
         // The kernel is no process: /proc/self names nobody.
