@@ -467,6 +467,18 @@ RefPtr<Process> Process::init() {
     return RefPtr<Process>(init_process);
 }
 
+bool Process::is_process_group_orphaned(Pid group) {
+    SpinlockGuard guard(process_tree_lock);
+    if (!pid_table) return true;
+    for (Pid pid = 1; pid < max_pid; ++pid) {
+        Process* member = pid_table[pid];
+        if (!member || member->state_ != ProcessState::alive || member->process_group() != group) continue;
+        Process* parent = member->parent_;
+        if (parent && parent->process_group() != group && parent->session() == member->session()) return false;
+    }
+    return true;
+}
+
 Pid Process::next_pid_at_or_after(Pid pid) {
     SpinlockGuard guard(process_tree_lock);
     if (!pid_table) return 0;

@@ -168,6 +168,10 @@ public:
     // The process orphans go to (pid 1), when one is registered.
     static void set_init(Process* init);
     static RefPtr<Process> init();
+    // Whether process group `group` is orphaned (POSIX): no member has a parent in another
+    // group of the same session. Terminal stop signals (SIGTSTP, SIGTTIN, SIGTTOU) are
+    // discarded there.
+    static bool is_process_group_orphaned(Pid group);
     // The smallest pid >= `pid` in the table (zombies too), or 0 when there is none
     // (/proc's listing).
     static Pid next_pid_at_or_after(Pid pid);

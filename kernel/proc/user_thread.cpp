@@ -131,6 +131,8 @@ void UserThread::post_signal(int signal, const abi::SignalInfo* info) {
         // A stop cancels a pending SIGCONT (Linux's prepare_signal).
         pending_.fetch_and(~abi::signal_bit(abi::sigcont), std::memory_order_acq_rel);
         if (signal == abi::sigstop || (!blocked && action.handler == abi::sig_dfl)) {
+            // Terminal stops do nothing in an orphaned process group (nobody could continue it).
+            if (signal != abi::sigstop && Process::is_process_group_orphaned(process_->process_group())) return;
             stop_signal_.store(signal, std::memory_order_release);
             wake();  // out of any wait: the run loop stops the thread
             return;

@@ -86,8 +86,11 @@ int main(void) {
            waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
     // SIGTSTP with a handler runs it; by default it stops; SIGKILL ends a stopped child.
+    // The child leads a process group of its own, not orphaned (its parent is in another
+    // group of the same session): terminal stops act there.
     child = fork();
     if (child == 0) {
+        setpgid(0, 0);
         struct sigaction action;
         memset(&action, 0, sizeof action);
         action.sa_handler = on_tstp;
@@ -103,6 +106,26 @@ int main(void) {
     kill(child, SIGCONT);
     expect("continued, it carries on to its exit", waitpid(child, &status, 0) == child && WIFEXITED(status) &&
                                                          WEXITSTATUS(status) == 7);
+
+    // In an orphaned process group (a new session's), SIGTSTP is discarded; SIGSTOP is not.
+    child = fork();
+    if (child == 0) {
+        setsid();
+        raise(SIGTSTP);
+        raise(SIGTTOU);
+        _exit(3);
+    }
+    expect("terminal stops are discarded in an orphaned group",
+           waitpid(child, &status, WUNTRACED) == child && WIFEXITED(status) && WEXITSTATUS(status) == 3);
+    child = fork();
+    if (child == 0) {
+        setsid();
+        raise(SIGSTOP);
+        _exit(3);
+    }
+    expect("SIGSTOP stops it all the same", waitpid(child, &status, WUNTRACED) == child && WIFSTOPPED(status));
+    kill(child, SIGCONT);
+    waitpid(child, &status, 0);
 
     child = fork();
     if (child == 0) {
