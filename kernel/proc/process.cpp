@@ -398,16 +398,19 @@ Result<Process::ChildReport> Process::wait_for_child(Pid pid, bool nohang, bool 
     }
 }
 
-// The parent's report and SIGCHLD for a stop or a continue.
-void Process::mark_stopped(int signal) {
+// A stop (signal) or a continue (0): what the parent's wait reports, and its SIGCHLD
+// (CLD_STOPPED or CLD_CONTINUED) unless it set SA_NOCLDSTOP.
+void Process::change_job_state(int stop_signal) {
+    bool stopping = stop_signal != 0;
     RefPtr<Process> parent;
     u32 uid = credentials().uid;
     {
         SpinlockGuard guard(process_tree_lock);
+        if (!stopping && !stopped_.load(std::memory_order_acquire)) return;  // nothing to continue
         report_uid_ = uid;
-        stopped_.store(true, std::memory_order_release);
-        stop_report_ = signal;
-        continue_report_ = false;
+        stopped_.store(stopping, std::memory_order_release);
+        stop_report_ = stop_signal;
+        continue_report_ = !stopping;
         parent = parent_;
         if (parent) parent->child_generation_.fetch_add(1, std::memory_order_release);
     }
@@ -416,35 +419,10 @@ void Process::mark_stopped(int signal) {
     if (parent->signal_action(abi::sigchld).flags & abi::sa_nocldstop) return;
     abi::SignalInfo info {};
     info.signo = abi::sigchld;
-    info.code = abi::cld_stopped;
+    info.code = stopping ? abi::cld_stopped : abi::cld_continued;
     info.process.pid = pid_;
     info.process.uid = uid;
-    info.process.status = signal;
-    send_signal(*parent, abi::sigchld, &info);
-}
-
-void Process::mark_continued() {
-    RefPtr<Process> parent;
-    u32 uid = credentials().uid;
-    {
-        SpinlockGuard guard(process_tree_lock);
-        if (!stopped_.load(std::memory_order_acquire)) return;
-        report_uid_ = uid;
-        stopped_.store(false, std::memory_order_release);
-        stop_report_ = 0;
-        continue_report_ = true;
-        parent = parent_;
-        if (parent) parent->child_generation_.fetch_add(1, std::memory_order_release);
-    }
-    if (!parent) return;
-    parent->child_events_.wake_all();
-    if (parent->signal_action(abi::sigchld).flags & abi::sa_nocldstop) return;
-    abi::SignalInfo info {};
-    info.signo = abi::sigchld;
-    info.code = abi::cld_continued;
-    info.process.pid = pid_;
-    info.process.uid = uid;
-    info.process.status = abi::sigcont;
+    info.process.status = stopping ? stop_signal : abi::sigcont;
     send_signal(*parent, abi::sigchld, &info);
 }
 

@@ -157,8 +157,8 @@ public:
 
     // Job control (user_thread.cpp stops and continues; these keep what wait reports and
     // tell the parent by SIGCHLD unless it set SA_NOCLDSTOP).
-    void mark_stopped(int signal);
-    void mark_continued();
+    void mark_stopped(int signal) { change_job_state(signal); }
+    void mark_continued() { change_job_state(0); }
     bool is_stopped() const { return stopped_.load(std::memory_order_acquire); }
     // Wakes threads of this process waiting for children (a signal arrived for them).
     void wake_waiters();
@@ -189,6 +189,7 @@ public:
 
 private:
     static Result<void> enter_tree(Process& process, Process* parent);
+    void change_job_state(int stop_signal);
     // With the tree lock held: gives the children to init (or reaps orphaned zombies);
     // returns the zombies that must be released after the lock.
     void reparent_children_locked(IntrusiveList<Process, &Process::sibling_node_>& released);
