@@ -73,6 +73,7 @@ Result<void> UserThread::start() {
         return thread.error();
     }
     kernel_thread_ = thread.release_value();
+    published_thread_.store(kernel_thread_.get(), std::memory_order_release);
     return ok();
 }
 
@@ -92,11 +93,12 @@ void UserThread::set_blocked_signals(u64 mask) {
 }
 
 void UserThread::wake() {
-    if (!kernel_thread_ || finished_.load(std::memory_order_acquire)) return;
-    wake_thread(*kernel_thread_);
+    Thread* thread = kernel_thread();
+    if (!thread || finished_.load(std::memory_order_acquire)) return;
+    wake_thread(*thread);
     // Running user code on another CPU: an interrupt there makes enter_user return.
-    unsigned cpu = kernel_thread_->last_cpu();
-    if (kernel_thread_.get() != current_thread() && cpu < hal::cpu_count()) hal::send_ipi(cpu);
+    unsigned cpu = thread->last_cpu();
+    if (thread != current_thread() && cpu < hal::cpu_count()) hal::send_ipi(cpu);
     process_->wake_waiters();
 }
 

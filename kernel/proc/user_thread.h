@@ -27,8 +27,9 @@ public:
     RefPtr<Process> process_ref() const { return RefPtr<Process>(process_); }
     Pid tid() const { return process_->pid(); }
     hal::UserContext& context() { return context_; }
-    // The kernel thread that runs it (nullptr before start; set once).
-    Thread* kernel_thread() const { return kernel_thread_.get(); }
+    // The kernel thread that runs it (nullptr before start; set once). Other threads read it
+    // (kill, /proc) through the atomic copy published after the reference is stored.
+    Thread* kernel_thread() const { return published_thread_.load(std::memory_order_acquire); }
 
     // execve gave the thread new registers: the dispatcher must not store a result. Reading
     // it clears it.
@@ -120,6 +121,7 @@ private:
     std::atomic<bool> finished_ {false};
     bool new_context_ = false;  // its kernel thread is gone or going
     RefPtr<Thread> kernel_thread_;
+    std::atomic<Thread*> published_thread_ {nullptr};
     std::atomic<u64> blocked_ {0};
     std::atomic<u64> pending_ {0};
     std::atomic<u64> awaited_ {0};  // rt_sigtimedwait's set while it waits
