@@ -2,6 +2,7 @@
 
 #include "../core/klog.h"
 #include "../core/panic.h"
+#include "../core/scheduler.h"
 #include "../hal/timer.h"
 #include "../mm/heap.h"
 #include "../mm/kmalloc.h"
@@ -318,23 +319,37 @@ void Process::exit(ExitStatus status) {
             parent_ = nullptr;
         } else {
             wake = parent_;
-            wake->child_generation_.fetch_add(1, std::memory_order_release);
+            notified_ = false;  // wait does not see the zombie before its signal is sent
         }
         if (init_process == this) init_process = nullptr;
     }
-    if (wake) wake->child_events_.wake_all();
     if (init_process) init_process->child_events_.wake_all();
-    // The parent learns of it by its exit signal (SIGCHLD for fork), with wait's facts.
-    if (wake && wake == parent.get() && exit_signal_) {
-        abi::SignalInfo info {};
-        info.signo = exit_signal_;
-        info.code = status.signal ? (status.core ? abi::cld_dumped : abi::cld_killed) : abi::cld_exited;
-        info.process.pid = pid_;
-        info.process.uid = context_uid;
-        info.process.status = status.signal ? status.signal : status.code;
-        send_signal(*parent, exit_signal_, &info);
+    if (wake) {
+        // The parent learns of it by its exit signal (SIGCHLD for fork), with wait's facts,
+        // before its wait can: Linux's exit_notify does both under one lock.
+        if (wake == parent.get() && exit_signal_) {
+            abi::SignalInfo info {};
+            info.signo = exit_signal_;
+            info.code = status.signal ? (status.core ? abi::cld_dumped : abi::cld_killed) : abi::cld_exited;
+            info.process.pid = pid_;
+            info.process.uid = context_uid;
+            info.process.status = status.signal ? status.signal : status.code;
+            send_signal(*parent, exit_signal_, &info);
+        }
+        publish_to_wait();
     }
     while (Process* gone = released.take_first()) gone->unref();
+}
+
+void Process::publish_to_wait() {
+    RefPtr<Process> parent;
+    {
+        SpinlockGuard guard(process_tree_lock);
+        notified_ = true;
+        parent = parent_;  // (init, if the parent has exited meanwhile)
+        if (parent) parent->child_generation_.fetch_add(1, std::memory_order_release);
+    }
+    if (parent) parent->child_events_.wake_all();
 }
 
 bool Process::matches_wait_locked(const Process& child, Pid pid, bool all_children) const {
@@ -352,12 +367,16 @@ Result<Process::ChildReport> Process::wait_for_child(Pid pid, bool nohang, bool 
         u64 generation = child_generation_.load(std::memory_order_acquire);
         Process* reaped = nullptr;
         ChildReport report {};
-        bool any = false, ready = false;
+        bool any = false, ready = false, in_flight = false;
         {
             SpinlockGuard guard(process_tree_lock);
             for (Process& child : children_) {
                 if (!matches_wait_locked(child, pid, all_children)) continue;
                 any = true;
+                if (!child.notified_) {  // its parent's signal is on its way: see both or neither
+                    in_flight = true;
+                    continue;
+                }
                 if (child.state_ == ProcessState::zombie && (kinds & wait_exited)) {
                     report = {child.pid_, child.exit_uid_, child.exit_status_, child.user_ns_};
                     ready = true;
@@ -388,6 +407,13 @@ Result<Process::ChildReport> Process::wait_for_child(Pid pid, bool nohang, bool 
         if (reaped) reaped->unref();  // the reference this process held as its parent
         if (ready) return report;
         if (!any) return Errno::echild;
+        if (in_flight) {
+            // A child between its state change and its parent's signal: moments away (a
+            // WNOHANG wait from the SIGCHLD handler must find it, as on Linux). The changer
+            // publishes without blocking, so this ends.
+            yield();
+            continue;
+        }
         if (nohang) return Errno::eagain;
         bool interrupted = false;
         child_events_.wait_until([&] {
@@ -412,18 +438,19 @@ void Process::change_job_state(int stop_signal) {
         stop_report_ = stop_signal;
         continue_report_ = !stopping;
         parent = parent_;
-        if (parent) parent->child_generation_.fetch_add(1, std::memory_order_release);
+        if (parent) notified_ = false;  // as at exit: the signal before the report
     }
     if (!parent) return;
-    parent->child_events_.wake_all();
-    if (parent->signal_action(abi::sigchld).flags & abi::sa_nocldstop) return;
-    abi::SignalInfo info {};
-    info.signo = abi::sigchld;
-    info.code = stopping ? abi::cld_stopped : abi::cld_continued;
-    info.process.pid = pid_;
-    info.process.uid = uid;
-    info.process.status = stopping ? stop_signal : abi::sigcont;
-    send_signal(*parent, abi::sigchld, &info);
+    if (!(parent->signal_action(abi::sigchld).flags & abi::sa_nocldstop)) {
+        abi::SignalInfo info {};
+        info.signo = abi::sigchld;
+        info.code = stopping ? abi::cld_stopped : abi::cld_continued;
+        info.process.pid = pid_;
+        info.process.uid = uid;
+        info.process.status = stopping ? stop_signal : abi::sigcont;
+        send_signal(*parent, abi::sigchld, &info);
+    }
+    publish_to_wait();
 }
 
 void Process::wake_waiters() { child_events_.wake_all(); }

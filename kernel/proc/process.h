@@ -190,6 +190,8 @@ public:
 private:
     static Result<void> enter_tree(Process& process, Process* parent);
     void change_job_state(int stop_signal);
+    // After the parent's signal: wait may now report this child's new state.
+    void publish_to_wait();
     // With the tree lock held: gives the children to init (or reaps orphaned zombies);
     // returns the zombies that must be released after the lock.
     void reparent_children_locked(IntrusiveList<Process, &Process::sibling_node_>& released);
@@ -212,6 +214,7 @@ private:
     int stop_report_ = 0;            // the stop signal not yet reported to wait (WUNTRACED)
     bool continue_report_ = false;   // continued, not yet reported (WCONTINUED)
     u32 report_uid_ = 0;             // the real uid at the stop or continue (waitid's si_uid)
+    bool notified_ = true;           // false from a state change until the parent's signal is sent
     std::atomic<bool> stopped_ {false};
     ExitStatus exit_status_;
     u32 exit_uid_ = 0;  // the real uid at exit (waitid's si_uid)

@@ -66,6 +66,12 @@ static void mxcsr_reader(int signal) {
     mxcsr_inside = read_mxcsr();
 }
 
+static volatile sig_atomic_t reaped_in_handler;
+static void reaper(int signal) {
+    (void)signal;
+    while (waitpid(-1, NULL, WNOHANG) > 0) ++reaped_in_handler;
+}
+
 static sigjmp_buf escape;
 static void jumper(int signal) { siglongjmp(escape, signal); }
 
@@ -168,6 +174,35 @@ int main(void) {
     expect("SIGCHLD: CLD_EXITED with pid and status",
            last_signal == SIGCHLD && last_code == CLD_EXITED && last_pid == child && last_status == 9);
     install(SIGCHLD, SIG_DFL, 0);
+
+    // A child's SIGCHLD is pending by the time wait can see it, and a SIGCHLD handler's
+    // WNOHANG wait always finds the child that sent it.
+    sigset_t child_signal;
+    sigemptyset(&child_signal);
+    sigaddset(&child_signal, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &child_signal, NULL);
+    int signalled_first = 1;
+    for (int round = 0; round < 20; ++round) {
+        child = fork();
+        if (child == 0) _exit(0);
+        waitpid(child, &status, 0);
+        sigpending(&pending);
+        signalled_first &= sigismember(&pending, SIGCHLD);
+        struct timespec none = {0, 0};
+        sigtimedwait(&child_signal, NULL, &none);
+    }
+    expect("SIGCHLD is pending when wait returns the child", signalled_first);
+    install(SIGCHLD, reaper, 0);
+    reaped_in_handler = 0;
+    for (int round = 0; round < 20; ++round) {
+        if (fork() == 0) _exit(0);
+    }
+    sigset_t waiting_mask;
+    sigemptyset(&waiting_mask);
+    while (reaped_in_handler < 20) sigsuspend(&waiting_mask);
+    sigprocmask(SIG_UNBLOCK, &child_signal, NULL);
+    install(SIGCHLD, SIG_DFL, 0);
+    expect("a SIGCHLD handler reaps every child with WNOHANG", reaped_in_handler == 20);
 
     // A blocking read interrupted: EINTR without SA_RESTART, resumed with it.
     int pipe_fds[2];
