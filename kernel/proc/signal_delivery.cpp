@@ -71,6 +71,16 @@ bool restartable(u64 number) {
 
 }  // namespace
 
+bool UserThread::restart_interrupted_syscall() {
+    bool interrupted = last_result_ == -long(errno_eintr) && last_syscall_ != ~u64(0);
+    if (interrupted) {
+        context_.rax = last_syscall_;
+        context_.rip -= syscall_instruction_length;
+    }
+    last_syscall_ = ~u64(0);
+    return interrupted;
+}
+
 bool UserThread::has_deliverable_signal() const {
     return (pending_.load(std::memory_order_acquire) & ~blocked_signals() & process_->handled_signals()) != 0;
 }
@@ -98,10 +108,7 @@ void UserThread::deliver_pending_signals() {
         }
         if (first) {
             // The syscall this trap made was interrupted for this handler.
-            if (last_result_ == -long(errno_eintr) && restartable(last_syscall_) && (action.flags & abi::sa_restart)) {
-                context_.rax = last_syscall_;
-                context_.rip -= syscall_instruction_length;
-            }
+            if (restartable(last_syscall_) && (action.flags & abi::sa_restart)) restart_interrupted_syscall();
             first = false;
         }
         last_syscall_ = ~u64(0);

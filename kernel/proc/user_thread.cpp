@@ -186,11 +186,7 @@ void UserThread::stay_stopped() {
     process_->mark_stopped(signal);
     while (stop_signal_.load(std::memory_order_acquire) && !exit_requested()) sleep_ns(50'000'000);
     if (exit_requested()) return;
-    if (last_result_ == -4 /* EINTR */ && last_syscall_ != ~u64(0) && !has_deliverable_signal()) {
-        context_.rax = last_syscall_;
-        context_.rip -= 2;  // the syscall instruction
-        last_syscall_ = ~u64(0);
-    }
+    if (!has_deliverable_signal()) restart_interrupted_syscall();
 }
 
 int UserThread::take_pending_signal(u64 set, abi::SignalInfo& info) {

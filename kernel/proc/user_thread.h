@@ -94,6 +94,9 @@ public:
         last_syscall_ = number;
         last_result_ = result;
     }
+    // Makes the noted syscall run again when the thread returns to user mode (rax and rip
+    // back on the syscall instruction), if it ended with EINTR; then forgets it.
+    bool restart_interrupted_syscall();
 
     // vfork: the parent sleeps until the child execs or exits.
     void wait_for_vfork_release();

@@ -41,11 +41,6 @@ Credentials reader_credentials() {
     return Credentials::root();
 }
 
-Path reader_root() {
-    if (UserThread* thread = current_user_thread()) return thread->process().vfs_context().root;
-    return root_path();
-}
-
 // Linux's ptrace_may_access(PTRACE_MODE_READ_FSCREDS) for exe, cwd, root, fd and environ:
 // the superuser, or a reader whose fs ids match all of the target's real, effective and
 // saved ids.

@@ -25,12 +25,6 @@ constexpr u64 full_capabilities = 0x1ffffffffffull;
 
 using ull = unsigned long long;
 
-// The reader's view of the tree: paths in maps are shown from its root, as d_path does.
-Path reader_root() {
-    if (UserThread* thread = current_user_thread()) return thread->process().vfs_context().root;
-    return root_path();
-}
-
 // Copies [start, end) of the process's memory into `text` (cmdline, environ). A range the
 // process unmapped reads as nothing.
 void append_user_range(AddressSpace& memory, uptr start, uptr end, TextBuffer& text) {
@@ -113,6 +107,11 @@ void append_kib(TextBuffer& text, const char* name, usize bytes) {
 }
 
 }  // namespace
+
+Path reader_root() {
+    if (UserThread* thread = current_user_thread()) return thread->process().vfs_context().root;
+    return root_path();
+}
 
 void generate_process_cmdline(Process& process, TextBuffer& text) {
     RefPtr<AddressSpace> memory = process.memory_ref();

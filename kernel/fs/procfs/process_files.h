@@ -8,6 +8,11 @@
 namespace kernel {
 
 class Process;
+struct Path;
+
+// The reader's view of the tree: procfs shows paths (maps, the links) from the calling
+// process's root, as Linux's d_path does; the global root for kernel threads.
+Path reader_root();
 
 void generate_process_cmdline(Process& process, TextBuffer& text);
 void generate_process_comm(Process& process, TextBuffer& text);
